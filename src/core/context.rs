@@ -1,0 +1,285 @@
+//! The context: vhosts, the (single) service thread's state, and the
+//! lifecycle from creation to destroy.
+
+use super::callback;
+use super::log;
+use super::sul::SulScheduler;
+use super::vhost::{Vhost, VhostConfig};
+use super::wake::Wake;
+use crate::evlib::{Backend, Interest, Poller, Ready};
+use crate::ffi::types::lws_context;
+use crate::ffi::types::reason::*;
+use std::cell::{Cell, RefCell};
+use std::os::raw::c_void;
+use std::ptr;
+
+/// Where a context is in its life.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Lifecycle {
+    /// serving
+    Live,
+    /// destroy was asked for while the loop was busy; the loop finishes it
+    DestroyDeferred,
+    /// destroy is running; further destroy calls are ignored
+    Destroying,
+}
+
+/// Per-service-thread state ("pt" in lws).
+pub struct ServiceThread {
+    /// scheduled events
+    pub sul: Box<SulScheduler>,
+    /// cross-thread wake
+    pub wake: Wake,
+    /// readiness backend
+    pub poller: RefCell<Box<dyn Poller>>,
+    /// reused buffer of ready descriptors
+    pub ready: RefCell<Vec<Ready>>,
+}
+
+/// Settings taken from the creation info that the loop consults later.
+pub struct ContextSettings {
+    /// `info.user`
+    pub user: *mut c_void,
+    /// `info.options`
+    pub options: u64,
+    /// bytes of the per-thread receive buffer
+    pub pt_serv_buf_size: usize,
+    /// default for connection-establishment timeouts
+    pub timeout_secs: u32,
+    /// `info.pcontext`: NULLed when the context is freed
+    pub pcontext: *mut *mut lws_context,
+}
+
+/// `struct lws_context`.
+pub struct Context {
+    /// creation settings
+    pub settings: ContextSettings,
+    /// the service thread
+    pub pt: ServiceThread,
+    /// live vhosts in creation order (boxed: C holds pointers to them)
+    pub vhosts: RefCell<Vec<Box<Vhost>>>,
+    /// destroyed vhosts, kept until no callback can still see them
+    pub dead_vhosts: RefCell<Vec<Box<Vhost>>>,
+    /// PROTOCOL_INIT has been sent (first service pass)
+    pub protocols_initialised: Cell<bool>,
+    /// lifecycle state
+    pub lifecycle: Cell<Lifecycle>,
+    /// > 0 while lws_service is running
+    pub service_depth: Cell<u32>,
+    /// > 0 while a user callback is running
+    pub callback_depth: Cell<u32>,
+}
+
+impl Context {
+    /// Make a context with no vhosts yet. Fails if the wake or the backend
+    /// cannot be opened.
+    pub fn new(settings: ContextSettings, backend: Backend) -> std::io::Result<Box<Context>> {
+        let force_pipe = std::env::var_os("RWSLOOP_WAKE_PIPE").is_some();
+        let wake = Wake::open(force_pipe)?;
+        let mut poller = backend.open()?;
+        poller.add(
+            wake.fd(),
+            Interest {
+                read: true,
+                write: false,
+            },
+        )?;
+        Ok(Box::new(Context {
+            settings,
+            pt: ServiceThread {
+                sul: SulScheduler::new(),
+                wake,
+                poller: RefCell::new(poller),
+                ready: RefCell::new(Vec::with_capacity(64)),
+            },
+            vhosts: RefCell::new(Vec::new()),
+            dead_vhosts: RefCell::new(Vec::new()),
+            protocols_initialised: Cell::new(false),
+            lifecycle: Cell::new(Lifecycle::Live),
+            service_depth: Cell::new(0),
+            callback_depth: Cell::new(0),
+        }))
+    }
+
+    /// The C handle for this context.
+    pub fn as_c(&self) -> *mut lws_context {
+        self as *const Context as *mut lws_context
+    }
+
+    /// Snapshot of the live vhosts, so callbacks may add or destroy vhosts
+    /// while the caller walks the list.
+    pub fn vhost_snapshot(&self) -> Vec<*const Vhost> {
+        self.vhosts
+            .borrow()
+            .iter()
+            .map(|v| &**v as *const Vhost)
+            .collect()
+    }
+
+    /// Add a vhost. If protocols were already initialised, initialise its
+    /// protocols now; a failure there destroys it and returns None.
+    pub fn add_vhost(&self, cfg: VhostConfig) -> Option<*const Vhost> {
+        let vh = Vhost::new(self, cfg);
+        let p: *const Vhost = &*vh;
+        self.vhosts.borrow_mut().push(vh);
+        if self.protocols_initialised.get() {
+            // SAFETY: p is alive: only destroy_vhost retires it, and retired
+            // vhosts are kept until reap().
+            let v = unsafe { &*p };
+            if !v.init_protocols(self) {
+                self.destroy_vhost(v);
+                return None;
+            }
+        }
+        Some(p)
+    }
+
+    /// Destroy a vhost: PROTOCOL_DESTROY for its initialised protocols now;
+    /// the memory is kept until the end of the service pass.
+    pub fn destroy_vhost(&self, v: &Vhost) {
+        let vh: *const Vhost = v;
+        if v.destroyed.replace(true) {
+            return;
+        }
+        v.destroy_protocols(self);
+        let mut list = self.vhosts.borrow_mut();
+        if let Some(i) = list.iter().position(|b| ptr::eq(&**b, vh)) {
+            let b = list.remove(i);
+            self.dead_vhosts.borrow_mut().push(b);
+        }
+        drop(list);
+        // lws wakes the loop on vhost destroy; programs see the broadcast.
+        self.pt.wake.signal();
+    }
+
+    /// Free retired vhosts once no callback can reach them.
+    pub fn reap(&self) {
+        if self.callback_depth.get() == 0 {
+            self.dead_vhosts.borrow_mut().clear();
+        }
+    }
+
+    /// Send PROTOCOL_INIT to every vhost, once, in creation order. A vhost
+    /// whose init fails is logged and the others carry on, as in lws.
+    pub fn init_all_protocols(&self) {
+        if self.protocols_initialised.replace(true) {
+            return;
+        }
+        if self.settings.options & crate::ffi::options::SKIP_PROTOCOL_INIT != 0 {
+            return;
+        }
+        for vh in self.vhost_snapshot() {
+            // SAFETY: snapshot entries stay allocated until reap().
+            let v = unsafe { &*vh };
+            if !v.destroyed.get() && !v.init_protocols(self) {
+                log::warn(&format!(
+                    "vhost {}: protocol init failed",
+                    v.name.to_string_lossy()
+                ));
+            }
+        }
+    }
+
+    /// The first service pass asks the first protocol for its thread id,
+    /// with a wsi bound to nothing, as lws does.
+    pub fn ask_thread_id(&self) {
+        let Some(first) = self.vhost_snapshot().first().copied() else {
+            return;
+        };
+        // SAFETY: a live vhost from the snapshot.
+        let vh = unsafe { &*first };
+        if vh.protocol_count() == 0 {
+            return;
+        }
+        let fake = super::wsi::Wsi::fake(self, ptr::null(), ptr::null());
+        // SAFETY: the protocol table belongs to the live vhost.
+        unsafe {
+            callback::call(
+                self,
+                &fake,
+                vh.protocol_ptr(0),
+                LWS_CALLBACK_GET_THREAD_ID,
+                ptr::null_mut(),
+                ptr::null_mut(),
+                0,
+            )
+        };
+    }
+
+    /// Deliver EVENT_WAIT_CANCELLED to every protocol of every vhost, in
+    /// list and table order.
+    pub fn broadcast_cancel(&self) {
+        for vh in self.vhost_snapshot() {
+            // SAFETY: snapshot entries stay allocated until reap().
+            let v = unsafe { &*vh };
+            for i in 0..v.protocol_count() {
+                if v.destroyed.get() || self.lifecycle.get() == Lifecycle::Destroying {
+                    break;
+                }
+                // SAFETY: a live vhost. lws closes its wake pipe when this
+                // returns non-zero, after which cancels are lost; we ignore
+                // the value instead (docs/COMPAT.md).
+                unsafe {
+                    callback::call_vhost_protocol(
+                        self,
+                        v,
+                        i,
+                        LWS_CALLBACK_EVENT_WAIT_CANCELLED,
+                        ptr::null_mut(),
+                    )
+                };
+            }
+        }
+    }
+
+    /// Whether a destroy should wait for the loop to regain control.
+    fn must_defer_destroy(&self) -> bool {
+        self.service_depth.get() > 0 || self.callback_depth.get() > 0
+    }
+
+    /// Begin destroying. Returns true if the context was freed now; false
+    /// if it was deferred (the running service pass finishes it) or was
+    /// already being destroyed.
+    ///
+    /// # Safety
+    /// `this` must come from `Box::into_raw` of a live context.
+    pub unsafe fn destroy(this: *mut Context) -> bool {
+        // SAFETY: caller guarantees liveness.
+        let ctx = unsafe { &*this };
+        match ctx.lifecycle.get() {
+            Lifecycle::Destroying => return false,
+            Lifecycle::DestroyDeferred if ctx.must_defer_destroy() => return false,
+            _ => {}
+        }
+        if ctx.must_defer_destroy() {
+            ctx.lifecycle.set(Lifecycle::DestroyDeferred);
+            ctx.pt.wake.signal();
+            return false;
+        }
+        // SAFETY: forwarded.
+        unsafe { Self::finish_destroy(this) };
+        true
+    }
+
+    /// Close everything, PROTOCOL_DESTROY, free. `this` is dangling after.
+    ///
+    /// # Safety
+    /// As [`Context::destroy`], and no service pass or callback is running.
+    pub unsafe fn finish_destroy(this: *mut Context) {
+        // SAFETY: caller guarantees liveness.
+        let ctx = unsafe { &*this };
+        ctx.lifecycle.set(Lifecycle::Destroying);
+        for vh in ctx.vhost_snapshot() {
+            // SAFETY: snapshot entries stay allocated until the clear below.
+            ctx.destroy_vhost(unsafe { &*vh });
+        }
+        ctx.dead_vhosts.borrow_mut().clear();
+        let pcontext = ctx.settings.pcontext;
+        // SAFETY: we own the box; nothing refers to it any more.
+        drop(unsafe { Box::from_raw(this) });
+        if !pcontext.is_null() {
+            // SAFETY: the caller gave us this out-pointer at creation.
+            unsafe { *pcontext = ptr::null_mut() };
+        }
+    }
+}

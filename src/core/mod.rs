@@ -1,0 +1,16 @@
+//! The loop's objects and phases, free of C pointers except where a field
+//! must hand a pointer back to C (protocol tables, user data).
+//!
+//! Re-entrancy rule: user callbacks may call back into the library (create
+//! vhosts, schedule suls, destroy the context...). So state lives in `Cell`s
+//! and `RefCell`s whose borrows end before any call into user code, and
+//! objects are freed only after the callback that could see them returns.
+
+pub mod callback;
+pub mod context;
+pub mod log;
+pub mod service;
+pub mod sul;
+pub mod vhost;
+pub mod wake;
+pub mod wsi;

@@ -1,0 +1,136 @@
+//! One service pass, as a short list of phases (the shape of libuv's
+//! `uv_run`):
+//!
+//! 1. first pass only: ask for the thread id, send PROTOCOL_INIT;
+//! 2. run the scheduled events that are due;
+//! 3. wait for descriptors, no longer than the next scheduled event;
+//! 4. dispatch what became ready (the wake → EVENT_WAIT_CANCELLED);
+//! 5. run the scheduled events that came due during the wait;
+//! 6. free what was retired during the pass; finish a deferred destroy.
+//!
+//! lws semantics: a negative timeout never blocks; any other value waits
+//! until the next event (the number itself is ignored, as since lws 3.2).
+
+use super::context::{Context, Lifecycle};
+use crate::evlib::WaitOutcome;
+use crate::sys::clock::now_usecs;
+use std::os::raw::c_int;
+
+/// What a pass returns to `lws_service`.
+pub const PASS_OK: c_int = 0;
+/// The context was destroyed during the pass (and is now freed).
+pub const PASS_DESTROYED: c_int = -1;
+
+/// How long to wait, in ms, for the next scheduled event due at `due_us`.
+/// Rounded up, so a sub-millisecond event waits 1 ms instead of spinning
+/// through zero-length waits (lws 4.3 spins there).
+pub fn wait_ms_until(due_us: Option<i64>, now_us: i64) -> c_int {
+    match due_us {
+        None => -1,
+        Some(due) if due <= now_us => 0,
+        Some(due) => {
+            let ms = due.saturating_sub(now_us).saturating_add(999) / 1000;
+            ms.min(c_int::MAX as i64) as c_int
+        }
+    }
+}
+
+/// Run one pass. Returns [`PASS_OK`], or [`PASS_DESTROYED`] when the
+/// context was destroyed during the pass (`this` is then dangling).
+///
+/// # Safety
+/// `this` must be a live context from `Box::into_raw`.
+pub unsafe fn run_pass(this: *mut Context, timeout_ms: c_int) -> c_int {
+    // SAFETY: caller guarantees liveness until finish_destroy below.
+    let ctx = unsafe { &*this };
+    ctx.service_depth.set(ctx.service_depth.get() + 1);
+
+    if !ctx.protocols_initialised.get() {
+        ctx.ask_thread_id();
+        ctx.init_all_protocols();
+    }
+    run_due(ctx);
+
+    if ctx.lifecycle.get() == Lifecycle::Live {
+        let wait = if timeout_ms < 0 {
+            0
+        } else {
+            wait_ms_until(ctx.pt.sul.next_due(), now_usecs())
+        };
+        let outcome = {
+            let mut ready = ctx.pt.ready.borrow_mut();
+            ctx.pt.poller.borrow_mut().wait(wait, &mut ready)
+        };
+        match outcome {
+            Ok(WaitOutcome::Ready(_)) => dispatch(ctx),
+            // A signal: return to the caller promptly (lws programs rely on
+            // it to notice their SIGINT flag).
+            Ok(WaitOutcome::Interrupted) => {}
+            Err(e) => super::log::err(&format!("service: wait failed: {e}")),
+        }
+        run_due(ctx);
+    }
+
+    ctx.service_depth.set(ctx.service_depth.get() - 1);
+    ctx.reap();
+    if ctx.lifecycle.get() == Lifecycle::DestroyDeferred && ctx.service_depth.get() == 0 {
+        // SAFETY: no pass or callback is running any more.
+        unsafe { Context::finish_destroy(this) };
+        return PASS_DESTROYED;
+    }
+    PASS_OK
+}
+
+/// Fire every scheduled event that is due now, stopping if a callback
+/// asked for the context to be destroyed.
+fn run_due(ctx: &Context) {
+    let now = now_usecs();
+    while ctx.lifecycle.get() == Lifecycle::Live {
+        let Some(sul) = ctx.pt.sul.pop_ripe(now) else {
+            break;
+        };
+        ctx.callback_depth.set(ctx.callback_depth.get() + 1);
+        // SAFETY: a popped node is valid (lws contract) and detached, so its
+        // callback may reschedule it.
+        if let Some(cb) = unsafe { (*sul).cb } {
+            unsafe { cb(sul) };
+        }
+        ctx.callback_depth.set(ctx.callback_depth.get() - 1);
+    }
+}
+
+/// Handle every descriptor the wait reported.
+fn dispatch(ctx: &Context) {
+    let wake_fd = ctx.pt.wake.fd();
+    let n = ctx.pt.ready.borrow().len();
+    for i in 0..n {
+        let Some(ready) = ctx.pt.ready.borrow().get(i).copied() else {
+            break;
+        };
+        if ready.fd == wake_fd {
+            ctx.pt.wake.take();
+            if ctx.lifecycle.get() == Lifecycle::Live {
+                ctx.broadcast_cancel();
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn waits_round_up_and_never_spin() {
+        assert_eq!(wait_ms_until(None, 5), -1);
+        assert_eq!(wait_ms_until(Some(5), 5), 0);
+        assert_eq!(wait_ms_until(Some(4), 5), 0);
+        assert_eq!(
+            wait_ms_until(Some(5_300), 5_000),
+            1,
+            "300 µs waits a whole ms"
+        );
+        assert_eq!(wait_ms_until(Some(7_000), 5_000), 2);
+        assert_eq!(wait_ms_until(Some(i64::MAX), 0), c_int::MAX);
+    }
+}

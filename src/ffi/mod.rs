@@ -1,0 +1,16 @@
+//! The C boundary: every `#[no_mangle]` export lives under here, split like
+//! lws's headers. Each export converts C arguments, runs through
+//! [`guard::guard`] so no panic crosses into C, and calls safe code in
+//! `core`. Nothing below this module sees a C-only convention.
+
+pub mod context;
+pub mod guard;
+pub mod handles;
+pub mod logs;
+pub mod misc;
+pub mod options;
+pub mod service;
+pub mod sul;
+pub mod types;
+pub mod vhost;
+pub mod wsi;
