@@ -16,10 +16,6 @@ pub(crate) const LLL_WARN: c_int = 1 << 1;
 pub(crate) const LLL_NOTICE: c_int = 1 << 2;
 /// information
 pub(crate) const LLL_INFO: c_int = 1 << 3;
-/// debugging detail
-pub(crate) const LLL_DEBUG: c_int = 1 << 4;
-/// application messages
-pub(crate) const LLL_USER: c_int = 1 << 10;
 /// how many level bits there are
 pub(crate) const LLL_COUNT: u32 = 12;
 
@@ -167,7 +163,7 @@ mod tests {
     fn letters_follow_bits() {
         assert_eq!(letter(LLL_ERR), 'E');
         assert_eq!(letter(LLL_NOTICE), 'N');
-        assert_eq!(letter(LLL_USER), 'U');
+        assert_eq!(letter(1 << 10), 'U', "LLL_USER");
     }
 
     #[test]
