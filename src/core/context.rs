@@ -13,6 +13,14 @@ use std::cell::{Cell, RefCell};
 use std::os::raw::c_void;
 use std::ptr;
 
+/// The calling thread's id, cached per thread (one syscall per thread).
+fn current_thread() -> i64 {
+    thread_local! {
+        static TID: i64 = crate::sys::fd::thread_id();
+    }
+    TID.with(|t| *t)
+}
+
 /// Where a context is in its life.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Lifecycle {
@@ -68,6 +76,11 @@ pub struct Context {
     pub service_depth: Cell<u32>,
     /// > 0 while a user callback is running
     pub callback_depth: Cell<u32>,
+    /// the thread allowed to use the context: its creator, until a thread
+    /// first calls lws_service (which then owns it)
+    loop_thread: Cell<i64>,
+    /// whether lws_service has bound `loop_thread`
+    loop_thread_bound: Cell<bool>,
 }
 
 impl Context {
@@ -98,7 +111,33 @@ impl Context {
             lifecycle: Cell::new(Lifecycle::Live),
             service_depth: Cell::new(0),
             callback_depth: Cell::new(0),
+            loop_thread: Cell::new(current_thread()),
+            loop_thread_bound: Cell::new(false),
         }))
+    }
+
+    /// Called by each service pass: the first one makes its thread the loop
+    /// thread; later ones must come from it. False (logged) otherwise.
+    pub fn enter_loop_thread(&self) -> bool {
+        if !self.loop_thread_bound.replace(true) {
+            self.loop_thread.set(current_thread());
+            return true;
+        }
+        self.check_loop_thread("lws_service")
+    }
+
+    /// Whether the caller is on the loop thread; logs the refusal if not.
+    pub fn check_loop_thread(&self, export: &str) -> bool {
+        let me = current_thread();
+        if me == self.loop_thread.get() {
+            return true;
+        }
+        log::err(&format!(
+            "{export}: called from thread {me}, but only the service thread ({}) may use this context \
+             (other threads may only call lws_cancel_service)",
+            self.loop_thread.get()
+        ));
+        false
     }
 
     /// The C handle for this context.

@@ -18,6 +18,8 @@ use std::os::raw::c_int;
 
 /// What a pass returns to `lws_service`.
 pub const PASS_OK: c_int = 0;
+/// The pass could not run (called from the wrong thread).
+pub const PASS_ERROR: c_int = -1;
 /// The context was destroyed during the pass (and is now freed).
 pub const PASS_DESTROYED: c_int = -1;
 
@@ -43,6 +45,9 @@ pub fn wait_ms_until(due_us: Option<i64>, now_us: i64) -> c_int {
 pub unsafe fn run_pass(this: *mut Context, timeout_ms: c_int) -> c_int {
     // SAFETY: caller guarantees liveness until finish_destroy below.
     let ctx = unsafe { &*this };
+    if !ctx.enter_loop_thread() {
+        return PASS_ERROR;
+    }
     ctx.service_depth.set(ctx.service_depth.get() + 1);
 
     if !ctx.protocols_initialised.get() {

@@ -151,11 +151,13 @@ pub unsafe extern "C" fn lws_create_context(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn lws_context_destroy(context: *mut lws_context) {
     guard("lws_context_destroy", || {
-        if context.is_null() {
-            return;
+        // SAFETY: caller contract: NULL or a live context handle.
+        if unsafe { handles::context(context) }
+            .is_some_and(|c| c.check_loop_thread("lws_context_destroy"))
+        {
+            // SAFETY: as above.
+            unsafe { Context::destroy(context as *mut Context) };
         }
-        // SAFETY: caller contract: a live context handle.
-        unsafe { Context::destroy(context as *mut Context) };
     })
 }
 
@@ -167,7 +169,8 @@ pub unsafe extern "C" fn lws_context_destroy(context: *mut lws_context) {
 pub unsafe extern "C" fn lws_context_user(context: *mut lws_context) -> *mut c_void {
     guard("lws_context_user", || {
         // SAFETY: caller contract.
-        unsafe { handles::context(context) }.map_or(ptr::null_mut(), |c| c.settings.user)
+        unsafe { handles::context_on_loop("lws_context_user", context) }
+            .map_or(ptr::null_mut(), |c| c.settings.user)
     })
 }
 
@@ -179,7 +182,7 @@ pub unsafe extern "C" fn lws_context_user(context: *mut lws_context) -> *mut c_v
 pub unsafe extern "C" fn lws_context_is_being_destroyed(context: *mut lws_context) -> c_int {
     guard("lws_context_is_being_destroyed", || {
         // SAFETY: caller contract.
-        match unsafe { handles::context(context) } {
+        match unsafe { handles::context_on_loop("lws_context_is_being_destroyed", context) } {
             Some(c) => (c.lifecycle.get() != Lifecycle::Live) as c_int,
             None => 0,
         }
@@ -194,6 +197,6 @@ pub unsafe extern "C" fn lws_context_is_being_destroyed(context: *mut lws_contex
 pub unsafe extern "C" fn lws_get_count_threads(context: *mut lws_context) -> c_int {
     guard("lws_get_count_threads", || {
         // SAFETY: caller contract.
-        unsafe { handles::context(context) }.map_or(0, |_| 1)
+        unsafe { handles::context_on_loop("lws_get_count_threads", context) }.map_or(0, |_| 1)
     })
 }

@@ -14,3 +14,6 @@ pub mod sul;
 pub mod types;
 pub mod vhost;
 pub mod wsi;
+
+#[cfg(test)]
+mod tests;

@@ -23,8 +23,7 @@ unsafe fn schedule_at(
     class: SulClass,
 ) {
     // SAFETY: caller contract.
-    let Some(ctx) = (unsafe { handles::context(context) }) else {
-        log::err(&format!("{export}: NULL context"));
+    let Some(ctx) = (unsafe { handles::context_on_loop(export, context) }) else {
         return;
     };
     if sul.is_null() || tsi != 0 {

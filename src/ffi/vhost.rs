@@ -96,9 +96,10 @@ pub unsafe extern "C" fn lws_create_vhost(
 ) -> *mut lws_vhost {
     guard("lws_create_vhost", || {
         // SAFETY: caller contract.
-        let (Some(ctx), Some(info)) = (unsafe { handles::context(context) }, unsafe {
-            info.as_ref()
-        }) else {
+        let (Some(ctx), Some(info)) = (
+            unsafe { handles::context_on_loop("lws_create_vhost", context) },
+            unsafe { info.as_ref() },
+        ) else {
             log::err("lws_create_vhost: NULL context or info");
             return ptr::null_mut();
         };
@@ -121,7 +122,7 @@ pub unsafe extern "C" fn lws_create_vhost(
 pub unsafe extern "C" fn lws_vhost_destroy(vh: *mut lws_vhost) {
     guard("lws_vhost_destroy", || {
         // SAFETY: caller contract.
-        let Some(v) = (unsafe { handles::vhost(vh) }) else {
+        let Some(v) = (unsafe { handles::vhost_on_loop("lws_vhost_destroy", vh) }) else {
             return;
         };
         // SAFETY: a vhost's context outlives it.
@@ -140,7 +141,8 @@ pub unsafe extern "C" fn lws_get_vhost_by_name(
 ) -> *mut lws_vhost {
     guard("lws_get_vhost_by_name", || {
         // SAFETY: caller contract.
-        let Some(ctx) = (unsafe { handles::context(context) }) else {
+        let Some(ctx) = (unsafe { handles::context_on_loop("lws_get_vhost_by_name", context) })
+        else {
             return ptr::null_mut();
         };
         if name.is_null() {
@@ -164,7 +166,8 @@ pub unsafe extern "C" fn lws_get_vhost_by_name(
 pub unsafe extern "C" fn lws_get_vhost_name(vh: *mut lws_vhost) -> *const c_char {
     guard("lws_get_vhost_name", || {
         // SAFETY: caller contract.
-        unsafe { handles::vhost(vh) }.map_or(ptr::null(), |v| v.name.as_ptr())
+        unsafe { handles::vhost_on_loop("lws_get_vhost_name", vh) }
+            .map_or(ptr::null(), |v| v.name.as_ptr())
     })
 }
 
@@ -177,7 +180,7 @@ pub unsafe extern "C" fn lws_get_vhost_name(vh: *mut lws_vhost) -> *const c_char
 pub unsafe extern "C" fn lws_get_vhost_port(vh: *mut lws_vhost) -> c_int {
     guard("lws_get_vhost_port", || {
         // SAFETY: caller contract.
-        unsafe { handles::vhost(vh) }.map_or(-1, |v| v.port)
+        unsafe { handles::vhost_on_loop("lws_get_vhost_port", vh) }.map_or(-1, |v| v.port)
     })
 }
 
@@ -199,7 +202,8 @@ pub unsafe extern "C" fn lws_get_vhost_listen_port(vh: *mut lws_vhost) -> c_int 
 pub unsafe extern "C" fn lws_get_vhost_user(vh: *mut lws_vhost) -> *mut c_void {
     guard("lws_get_vhost_user", || {
         // SAFETY: caller contract.
-        unsafe { handles::vhost(vh) }.map_or(ptr::null_mut(), |v| v.user)
+        unsafe { handles::vhost_on_loop("lws_get_vhost_user", vh) }
+            .map_or(ptr::null_mut(), |v| v.user)
     })
 }
 
@@ -211,7 +215,7 @@ pub unsafe extern "C" fn lws_get_vhost_user(vh: *mut lws_vhost) -> *mut c_void {
 pub unsafe extern "C" fn lws_get_vhost_iface(vh: *mut lws_vhost) -> *const c_char {
     guard("lws_get_vhost_iface", || {
         // SAFETY: caller contract.
-        unsafe { handles::vhost(vh) }
+        unsafe { handles::vhost_on_loop("lws_get_vhost_iface", vh) }
             .and_then(|v| v.iface.as_ref())
             .map_or(ptr::null(), |s| s.as_ptr())
     })
@@ -225,7 +229,8 @@ pub unsafe extern "C" fn lws_get_vhost_iface(vh: *mut lws_vhost) -> *const c_cha
 pub unsafe extern "C" fn lws_vhost_get_context(vh: *mut lws_vhost) -> *mut lws_context {
     guard("lws_vhost_get_context", || {
         // SAFETY: caller contract.
-        unsafe { handles::vhost(vh) }.map_or(ptr::null_mut(), |v| unsafe { &*v.context }.as_c())
+        unsafe { handles::vhost_on_loop("lws_vhost_get_context", vh) }
+            .map_or(ptr::null_mut(), |v| unsafe { &*v.context }.as_c())
     })
 }
 
@@ -242,7 +247,7 @@ pub unsafe extern "C" fn lws_protocol_vh_priv_zalloc(
 ) -> *mut c_void {
     guard("lws_protocol_vh_priv_zalloc", || {
         // SAFETY: caller contract.
-        let Some(v) = (unsafe { handles::vhost(vh) }) else {
+        let Some(v) = (unsafe { handles::vhost_on_loop("lws_protocol_vh_priv_zalloc", vh) }) else {
             return ptr::null_mut();
         };
         // SAFETY: caller contract on prot.
@@ -269,7 +274,7 @@ pub unsafe extern "C" fn lws_protocol_vh_priv_get(
 ) -> *mut c_void {
     guard("lws_protocol_vh_priv_get", || {
         // SAFETY: caller contract.
-        let Some(v) = (unsafe { handles::vhost(vh) }) else {
+        let Some(v) = (unsafe { handles::vhost_on_loop("lws_protocol_vh_priv_get", vh) }) else {
             return ptr::null_mut();
         };
         // SAFETY: caller contract on prot.
@@ -288,7 +293,7 @@ pub unsafe extern "C" fn lws_vhost_name_to_protocol(
 ) -> *const lws_protocols {
     guard("lws_vhost_name_to_protocol", || {
         // SAFETY: caller contract.
-        let Some(v) = (unsafe { handles::vhost(vh) }) else {
+        let Some(v) = (unsafe { handles::vhost_on_loop("lws_vhost_name_to_protocol", vh) }) else {
             return ptr::null();
         };
         if name.is_null() {

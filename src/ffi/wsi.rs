@@ -14,7 +14,8 @@ use std::ptr;
 pub unsafe extern "C" fn lws_get_context(wsi: *const lws) -> *mut lws_context {
     guard("lws_get_context", || {
         // SAFETY: caller contract; a wsi's context outlives it.
-        unsafe { handles::wsi(wsi) }.map_or(ptr::null_mut(), |w| unsafe { &*w.context }.as_c())
+        unsafe { handles::wsi_on_loop("lws_get_context", wsi) }
+            .map_or(ptr::null_mut(), |w| unsafe { &*w.context }.as_c())
     })
 }
 
@@ -26,7 +27,8 @@ pub unsafe extern "C" fn lws_get_context(wsi: *const lws) -> *mut lws_context {
 pub unsafe extern "C" fn lws_get_vhost(wsi: *mut lws) -> *mut lws_vhost {
     guard("lws_get_vhost", || {
         // SAFETY: caller contract.
-        unsafe { handles::wsi(wsi) }.map_or(ptr::null_mut(), |w| vhost_handle(w.vhost.get()))
+        unsafe { handles::wsi_on_loop("lws_get_vhost", wsi) }
+            .map_or(ptr::null_mut(), |w| vhost_handle(w.vhost.get()))
     })
 }
 
@@ -38,7 +40,8 @@ pub unsafe extern "C" fn lws_get_vhost(wsi: *mut lws) -> *mut lws_vhost {
 pub unsafe extern "C" fn lws_get_protocol(wsi: *mut lws) -> *const lws_protocols {
     guard("lws_get_protocol", || {
         // SAFETY: caller contract.
-        unsafe { handles::wsi(wsi) }.map_or(ptr::null(), |w| w.protocol.get())
+        unsafe { handles::wsi_on_loop("lws_get_protocol", wsi) }
+            .map_or(ptr::null(), |w| w.protocol.get())
     })
 }
 
@@ -50,7 +53,8 @@ pub unsafe extern "C" fn lws_get_protocol(wsi: *mut lws) -> *const lws_protocols
 pub unsafe extern "C" fn lws_wsi_user(wsi: *mut lws) -> *mut c_void {
     guard("lws_wsi_user", || {
         // SAFETY: caller contract.
-        unsafe { handles::wsi(wsi) }.map_or(ptr::null_mut(), |w| w.user_space.get())
+        unsafe { handles::wsi_on_loop("lws_wsi_user", wsi) }
+            .map_or(ptr::null_mut(), |w| w.user_space.get())
     })
 }
 
@@ -62,7 +66,7 @@ pub unsafe extern "C" fn lws_wsi_user(wsi: *mut lws) -> *mut c_void {
 pub unsafe extern "C" fn lws_set_wsi_user(wsi: *mut lws, user: *mut c_void) {
     guard("lws_set_wsi_user", || {
         // SAFETY: caller contract.
-        if let Some(w) = unsafe { handles::wsi(wsi) } {
+        if let Some(w) = unsafe { handles::wsi_on_loop("lws_set_wsi_user", wsi) } {
             w.user_space.set(user);
         }
     })
@@ -76,7 +80,8 @@ pub unsafe extern "C" fn lws_set_wsi_user(wsi: *mut lws, user: *mut c_void) {
 pub unsafe extern "C" fn lws_get_opaque_user_data(wsi: *const lws) -> *mut c_void {
     guard("lws_get_opaque_user_data", || {
         // SAFETY: caller contract.
-        unsafe { handles::wsi(wsi) }.map_or(ptr::null_mut(), |w| w.opaque_user_data.get())
+        unsafe { handles::wsi_on_loop("lws_get_opaque_user_data", wsi) }
+            .map_or(ptr::null_mut(), |w| w.opaque_user_data.get())
     })
 }
 
@@ -88,7 +93,7 @@ pub unsafe extern "C" fn lws_get_opaque_user_data(wsi: *const lws) -> *mut c_voi
 pub unsafe extern "C" fn lws_set_opaque_user_data(wsi: *mut lws, data: *mut c_void) {
     guard("lws_set_opaque_user_data", || {
         // SAFETY: caller contract.
-        if let Some(w) = unsafe { handles::wsi(wsi) } {
+        if let Some(w) = unsafe { handles::wsi_on_loop("lws_set_opaque_user_data", wsi) } {
             w.opaque_user_data.set(data);
         }
     })
