@@ -35,8 +35,10 @@ VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
 
 all: lib check-header
 
+# The soname is librwsloop.so.0: give in-tree consumers that name too.
 lib:
 	$(CARGO) build --release $(CARGOFLAGS)
+	@ln -sf librwsloop.so $(LIBDIR_BUILD)/librwsloop.so.0
 
 $(CBINDGEN):
 	$(CARGO) install --locked --version $(CBINDGEN_VERSION) --root $(TOP)/.tools cbindgen

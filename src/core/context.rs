@@ -2,14 +2,16 @@
 //! lifecycle from creation to destroy.
 
 use super::callback;
+use super::fdtable::FdTable;
 use super::log;
 use super::sul::SulScheduler;
 use super::vhost::{Vhost, VhostConfig};
 use super::wake::Wake;
+use super::wsi::Wsi;
 use crate::evlib::{Backend, Interest, Poller, Ready};
 use crate::ffi::types::lws_context;
 use crate::ffi::types::reason::*;
-use std::cell::{Cell, RefCell};
+use std::cell::{Cell, RefCell, UnsafeCell};
 use std::os::raw::c_void;
 use std::ptr;
 
@@ -42,6 +44,14 @@ pub struct ServiceThread {
     pub poller: RefCell<Box<dyn Poller>>,
     /// reused buffer of ready descriptors
     pub ready: RefCell<Vec<Ready>>,
+    /// descriptor → wsi
+    pub fds: FdTable,
+    /// closed wsis, freed once no callback can still hold them
+    pub graveyard: RefCell<Vec<Box<Wsi>>>,
+    /// the receive buffer raw reads land in (see roles::raw::READ_BATCH)
+    pub rx_buf: UnsafeCell<Box<[u8]>>,
+    /// wsis whose paused input may be delivered again
+    pub rx_resumed: RefCell<Vec<*mut Wsi>>,
 }
 
 /// Settings taken from the creation info that the loop consults later.
@@ -104,6 +114,12 @@ impl Context {
                 wake,
                 poller: RefCell::new(poller),
                 ready: RefCell::new(Vec::with_capacity(64)),
+                fds: FdTable::default(),
+                graveyard: RefCell::new(Vec::new()),
+                rx_buf: UnsafeCell::new(
+                    vec![0u8; crate::roles::raw::READ_BATCH].into_boxed_slice(),
+                ),
+                rx_resumed: RefCell::new(Vec::new()),
             },
             vhosts: RefCell::new(Vec::new()),
             dead_vhosts: RefCell::new(Vec::new()),
@@ -180,6 +196,7 @@ impl Context {
         if v.destroyed.replace(true) {
             return;
         }
+        super::close::close_all(self, Some(vh));
         v.destroy_protocols(self);
         let mut list = self.vhosts.borrow_mut();
         if let Some(i) = list.iter().position(|b| ptr::eq(&**b, vh)) {
@@ -194,6 +211,8 @@ impl Context {
     /// Free retired vhosts once no callback can reach them.
     pub fn reap(&self) {
         if self.callback_depth.get() == 0 {
+            let dead = std::mem::take(&mut *self.pt.graveyard.borrow_mut());
+            drop(dead);
             self.dead_vhosts.borrow_mut().clear();
         }
     }
@@ -308,10 +327,12 @@ impl Context {
         // SAFETY: caller guarantees liveness.
         let ctx = unsafe { &*this };
         ctx.lifecycle.set(Lifecycle::Destroying);
+        super::close::close_all(ctx, None);
         for vh in ctx.vhost_snapshot() {
             // SAFETY: snapshot entries stay allocated until the clear below.
             ctx.destroy_vhost(unsafe { &*vh });
         }
+        ctx.pt.graveyard.borrow_mut().clear();
         ctx.dead_vhosts.borrow_mut().clear();
         let pcontext = ctx.settings.pcontext;
         // SAFETY: we own the box; nothing refers to it any more.

@@ -6,11 +6,16 @@
 //! and `RefCell`s whose borrows end before any call into user code, and
 //! objects are freed only after the callback that could see them returns.
 
+pub mod adopt;
 pub mod callback;
+pub mod close;
 pub mod context;
+pub mod fdtable;
 pub mod log;
+pub mod pollfd;
 pub mod service;
 pub mod sul;
+pub mod timeout;
 pub mod vhost;
 pub mod wake;
 pub mod wsi;

@@ -56,8 +56,10 @@ pub unsafe fn run_pass(this: *mut Context, timeout_ms: c_int) -> c_int {
     }
     run_due(ctx);
 
+    deliver_resumed_rx(ctx);
     if ctx.lifecycle.get() == Lifecycle::Live {
-        let wait = if timeout_ms < 0 {
+        let busy = timeout_ms < 0 || !ctx.pt.rx_resumed.borrow().is_empty();
+        let wait = if busy {
             0
         } else {
             wait_ms_until(ctx.pt.sul.next_due(), now_usecs())
@@ -104,19 +106,39 @@ fn run_due(ctx: &Context) {
     }
 }
 
-/// Handle every descriptor the wait reported.
+/// Handle every descriptor the wait reported. Each is looked up again
+/// when its turn comes: a callback for an earlier one may have closed it.
 fn dispatch(ctx: &Context) {
     let wake_fd = ctx.pt.wake.fd();
     let n = ctx.pt.ready.borrow().len();
     for i in 0..n {
+        if ctx.lifecycle.get() != Lifecycle::Live {
+            break;
+        }
         let Some(ready) = ctx.pt.ready.borrow().get(i).copied() else {
             break;
         };
         if ready.fd == wake_fd {
             ctx.pt.wake.take();
-            if ctx.lifecycle.get() == Lifecycle::Live {
-                ctx.broadcast_cancel();
-            }
+            ctx.broadcast_cancel();
+        } else if let Some(wsi) = ctx.pt.fds.get(ready.fd) {
+            // SAFETY: a table member is a live boxed wsi.
+            unsafe { crate::roles::raw::service(ctx, wsi, ready) };
+        }
+    }
+}
+
+/// Hand over input that waited while a wsi's rx was paused.
+fn deliver_resumed_rx(ctx: &Context) {
+    let resumed = std::mem::take(&mut *ctx.pt.rx_resumed.borrow_mut());
+    for wsi in resumed {
+        // Only wsis still in the table: one may have closed meanwhile (its
+        // memory is parked in the graveyard until the end of the pass).
+        // SAFETY: entries are live or parked, so readable.
+        let fd = unsafe { (*wsi).fd.get() };
+        if ctx.pt.fds.get(fd) == Some(wsi) {
+            // SAFETY: a table member is a live boxed wsi.
+            unsafe { crate::roles::raw::deliver_pending(ctx, wsi) };
         }
     }
 }

@@ -80,6 +80,12 @@ impl Vhost {
         })
     }
 
+    /// The owning context (it outlives its vhosts).
+    pub fn ctx(&self) -> &Context {
+        // SAFETY: a vhost never outlives its context.
+        unsafe { &*self.context }
+    }
+
     /// Number of protocols (terminator excluded).
     pub fn protocol_count(&self) -> usize {
         self.protocols.len() - 1

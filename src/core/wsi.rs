@@ -1,13 +1,45 @@
-//! `struct lws`: a connection, or a "fake" wsi that only carries context,
-//! vhost and protocol for callbacks that are not about a connection
-//! (PROTOCOL_INIT, EVENT_WAIT_CANCELLED, ...).
+//! `struct lws`: a connection (or an adopted file), or a "fake" wsi that
+//! only carries context, vhost and protocol for callbacks that are not about
+//! a connection (PROTOCOL_INIT, EVENT_WAIT_CANCELLED, ...).
+//!
+//! Lifecycle: created by adoption (boxed; C holds the pointer), lives in the
+//! service thread's fd table, closed once by `close::close`, then parked in
+//! the graveyard until no callback can still hold the pointer.
 
 use super::context::Context;
 use super::vhost::Vhost;
-use crate::ffi::types::lws_protocols;
-use std::cell::Cell;
-use std::os::raw::c_void;
+use crate::ffi::types::{lws_protocols, lws_sorted_usec_list, lws_udp};
+use std::cell::{Cell, RefCell, UnsafeCell};
+use std::collections::VecDeque;
+use std::os::raw::{c_int, c_void};
 use std::ptr;
+
+/// What a wsi is, which decides how its events and close are handled.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Role {
+    /// a callback-only wsi with no descriptor
+    Fake,
+    /// an adopted stream socket (`LWS_ADOPT_SOCKET`)
+    RawSocket,
+    /// an adopted file or pipe descriptor (`LWS_ADOPT_RAW_FILE_DESC`)
+    RawFile,
+}
+
+/// Where a wsi is in its life.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum WsiState {
+    /// being set up: callbacks allowed, not yet in the table
+    Adopting,
+    /// serving
+    Live,
+    /// the close path is running
+    Closing,
+    /// closed; no further callback will ever see it
+    Closed,
+}
+
+/// Why receiving is paused (`lws_rx_flow_control` with reasons).
+pub const RXFLOW_USER_BIT: u32 = 1;
 
 /// A connection object as C sees it (`struct lws *`).
 pub struct Wsi {
@@ -19,14 +51,42 @@ pub struct Wsi {
     pub protocol: Cell<*const lws_protocols>,
     /// per-session data handed to callbacks as `user`
     pub user_space: Cell<*mut c_void>,
+    /// whether `user_space` is ours to free (else the caller's)
+    pub user_space_owned: Cell<bool>,
     /// `lws_set_opaque_user_data` storage
     pub opaque_user_data: Cell<*mut c_void>,
     /// service thread index
     pub tsi: i32,
+    /// the descriptor, or -1
+    pub fd: Cell<c_int>,
+    /// what this wsi is
+    pub role: Cell<Role>,
+    /// lifecycle state
+    pub state: Cell<WsiState>,
+    /// the poll events we asked for (POLLIN / POLLOUT bits)
+    pub events: Cell<i16>,
+    /// the program asked for a writeable callback
+    pub writable_requested: Cell<bool>,
+    /// bytes lws_write accepted but the kernel has not taken yet
+    pub pending_out: RefCell<VecDeque<u8>>,
+    /// rx pause reasons (bit set = paused); 0 = receiving
+    pub rx_paused: Cell<u32>,
+    /// bytes read but not yet delivered (arrived while paused)
+    pub pending_in: RefCell<VecDeque<u8>>,
+    /// `lws_set_timeout`; lives here so the address never moves
+    pub timeout_sul: UnsafeCell<lws_sorted_usec_list>,
+    /// the reason given to `lws_set_timeout`
+    pub timeout_reason: Cell<c_int>,
+    /// `lws_set_timer_usecs`
+    pub timer_sul: UnsafeCell<lws_sorted_usec_list>,
+    /// peer addresses, for UDP wsis
+    pub udp: Option<Box<UnsafeCell<lws_udp>>>,
+    /// the socket is AF_UNIX (peer close is reported, not treated as EOF)
+    pub is_unix: Cell<bool>,
 }
 
 impl Wsi {
-    /// A fake wsi for a callback that concerns no connection.
+    /// A wsi with no descriptor, bound as given.
     pub fn fake(
         context: *const Context,
         vhost: *const Vhost,
@@ -37,8 +97,67 @@ impl Wsi {
             vhost: Cell::new(vhost),
             protocol: Cell::new(protocol),
             user_space: Cell::new(ptr::null_mut()),
+            user_space_owned: Cell::new(false),
             opaque_user_data: Cell::new(ptr::null_mut()),
             tsi: 0,
+            fd: Cell::new(-1),
+            role: Cell::new(Role::Fake),
+            state: Cell::new(WsiState::Live),
+            events: Cell::new(0),
+            writable_requested: Cell::new(false),
+            pending_out: RefCell::new(VecDeque::new()),
+            rx_paused: Cell::new(0),
+            pending_in: RefCell::new(VecDeque::new()),
+            // SAFETY: an all-zero sul is the unscheduled state lws requires.
+            timeout_sul: UnsafeCell::new(unsafe { std::mem::zeroed() }),
+            timeout_reason: Cell::new(0),
+            // SAFETY: as above.
+            timer_sul: UnsafeCell::new(unsafe { std::mem::zeroed() }),
+            udp: None,
+            is_unix: Cell::new(false),
+        }
+    }
+
+    /// The context (it outlives every wsi).
+    pub fn ctx(&self) -> &Context {
+        // SAFETY: a wsi never outlives its context.
+        unsafe { &*self.context }
+    }
+
+    /// Whether callbacks may still be delivered.
+    pub fn is_open(&self) -> bool {
+        matches!(self.state.get(), WsiState::Adopting | WsiState::Live)
+    }
+
+    /// Recover the wsi from a pointer to its `timeout_sul` or `timer_sul`.
+    ///
+    /// # Safety
+    /// `sul` must point at that field of a live wsi.
+    pub unsafe fn from_timeout_sul(sul: *mut lws_sorted_usec_list) -> *const Wsi {
+        // SAFETY: caller guarantees the field relation.
+        unsafe { (sul as *mut u8).sub(std::mem::offset_of!(Wsi, timeout_sul)) as *const Wsi }
+    }
+
+    /// See [`Wsi::from_timeout_sul`].
+    ///
+    /// # Safety
+    /// `sul` must point at the `timer_sul` field of a live wsi.
+    pub unsafe fn from_timer_sul(sul: *mut lws_sorted_usec_list) -> *const Wsi {
+        // SAFETY: caller guarantees the field relation.
+        unsafe { (sul as *mut u8).sub(std::mem::offset_of!(Wsi, timer_sul)) as *const Wsi }
+    }
+}
+
+impl Drop for Wsi {
+    fn drop(&mut self) {
+        // SAFETY: our own suls; cancelling unscheduled ones is harmless.
+        unsafe {
+            super::sul::cancel(self.timeout_sul.get());
+            super::sul::cancel(self.timer_sul.get());
+        }
+        if self.user_space_owned.get() {
+            // SAFETY: allocated by us with calloc.
+            unsafe { libc::free(self.user_space.get()) };
         }
     }
 }

@@ -2,6 +2,7 @@
 //! C-variadic and live in src/c/variadic.c; they call back in here.
 
 use super::guard::guard;
+use super::types::lws_log_emit_t;
 use crate::core::log;
 use std::ffi::CStr;
 use std::os::raw::{c_char, c_int, c_void};
@@ -12,7 +13,7 @@ static VERSION: &CStr = c"4.3.5-rwsloop-0.1.0";
 /// Set which levels (`LLL_*` bits) are logged and where lines go (NULL:
 /// stderr).
 #[unsafe(no_mangle)]
-pub extern "C" fn lws_set_log_level(level: c_int, log_emit_function: Option<log::EmitFn>) {
+pub extern "C" fn lws_set_log_level(level: c_int, log_emit_function: lws_log_emit_t) {
     guard("lws_set_log_level", || {
         log::set_level(level, log_emit_function)
     })

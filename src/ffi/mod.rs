@@ -3,6 +3,7 @@
 //! [`guard::guard`] so no panic crosses into C, and calls safe code in
 //! `core`. Nothing below this module sees a C-only convention.
 
+pub mod adopt;
 pub mod context;
 pub mod guard;
 pub mod handles;
@@ -11,8 +12,10 @@ pub mod misc;
 pub mod options;
 pub mod service;
 pub mod sul;
+pub mod timeout;
 pub mod types;
 pub mod vhost;
+pub mod write;
 pub mod wsi;
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 use super::guard::guard;
 use super::handles::{self, vhost_handle};
 use super::types::{lws, lws_context, lws_protocols, lws_vhost};
-use std::os::raw::c_void;
+use std::os::raw::{c_char, c_int, c_void};
 use std::ptr;
 
 /// The context a wsi belongs to.
@@ -96,5 +96,59 @@ pub unsafe extern "C" fn lws_set_opaque_user_data(wsi: *mut lws, data: *mut c_vo
         if let Some(w) = unsafe { handles::wsi_on_loop("lws_set_opaque_user_data", wsi) } {
             w.opaque_user_data.set(data);
         }
+    })
+}
+
+/// The wsi's descriptor, or -1.
+///
+/// # Safety
+/// `wsi` must be NULL or live.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn lws_get_socket_fd(wsi: *mut lws) -> c_int {
+    guard("lws_get_socket_fd", || {
+        // SAFETY: caller contract.
+        unsafe { handles::wsi_on_loop("lws_get_socket_fd", wsi) }.map_or(-1, |w| w.fd.get())
+    })
+}
+
+/// The wsi that owns the network connection: the wsi itself for raw wsis.
+///
+/// # Safety
+/// `wsi` must be NULL or live.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn lws_get_network_wsi(wsi: *mut lws) -> *mut lws {
+    wsi
+}
+
+/// Write the peer's numeric address into `name` (at most `namelen` bytes
+/// with the NUL) and return it, or NULL if there is none (files, unnamed
+/// Unix sockets report their family as lws does: NULL).
+///
+/// # Safety
+/// `wsi` NULL or live; `name` writable for `namelen` bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn lws_get_peer_simple(
+    wsi: *mut lws,
+    name: *mut c_char,
+    namelen: usize,
+) -> *const c_char {
+    guard("lws_get_peer_simple", || {
+        // SAFETY: caller contract.
+        let Some(w) = (unsafe { handles::wsi_on_loop("lws_get_peer_simple", wsi) }) else {
+            return ptr::null();
+        };
+        if name.is_null() || namelen == 0 {
+            return ptr::null();
+        }
+        let Some(text) = crate::sys::fd::peer_address(w.fd.get()) else {
+            return ptr::null();
+        };
+        let n = text.len().min(namelen - 1);
+        // SAFETY: n + 1 <= namelen bytes into the caller's buffer.
+        unsafe {
+            ptr::copy_nonoverlapping(text.as_ptr(), name as *mut u8, n);
+            *name.add(n) = 0;
+        }
+        name
     })
 }

@@ -16,3 +16,32 @@ pub fn thread_id() -> i64 {
     // SAFETY: gettid has no preconditions.
     unsafe { libc::syscall(libc::SYS_gettid) }
 }
+
+/// The numeric address of a socket's peer ("127.0.0.1", "::1"), if it has
+/// an IP peer.
+pub fn peer_address(fd: c_int) -> Option<String> {
+    // SAFETY: getpeername into zeroed storage of the right size.
+    let ss = unsafe {
+        let mut ss: libc::sockaddr_storage = std::mem::zeroed();
+        let mut len = std::mem::size_of::<libc::sockaddr_storage>() as libc::socklen_t;
+        if libc::getpeername(fd, &mut ss as *mut _ as *mut libc::sockaddr, &mut len) != 0 {
+            return None;
+        }
+        ss
+    };
+    match ss.ss_family as c_int {
+        libc::AF_INET => {
+            // SAFETY: the family says this is a sockaddr_in.
+            let sin: &libc::sockaddr_in =
+                unsafe { &*(&ss as *const _ as *const libc::sockaddr_in) };
+            Some(std::net::Ipv4Addr::from(u32::from_be(sin.sin_addr.s_addr)).to_string())
+        }
+        libc::AF_INET6 => {
+            // SAFETY: the family says this is a sockaddr_in6.
+            let sin6: &libc::sockaddr_in6 =
+                unsafe { &*(&ss as *const _ as *const libc::sockaddr_in6) };
+            Some(std::net::Ipv6Addr::from(sin6.sin6_addr.s6_addr).to_string())
+        }
+        _ => None,
+    }
+}

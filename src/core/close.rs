@@ -1,0 +1,78 @@
+//! Closing a wsi: one path, run once, in lws 4.3's callback order:
+//!
+//! 1. RAW_SKT_DROP_PROTOCOL (sockets with per-session data only)
+//! 2. the descriptor leaves the table (LOCK/DEL_POLL_FD/UNLOCK)
+//! 3. RAW_CLOSE or RAW_CLOSE_FILE
+//! 4. lws's late LOCK/UNLOCK pair; the descriptor is closed
+//! 5. WSI_DESTROY on the bound protocol, per-session data still valid
+//!
+//! The memory is parked until no callback can still hold the pointer.
+
+use super::callback;
+use super::context::Context;
+use super::pollfd;
+use super::wsi::{Role, Wsi, WsiState};
+use crate::ffi::types::reason::*;
+use std::ptr;
+
+/// Close `wsi` (no-op if it is already closing or closed).
+///
+/// # Safety
+/// `wsi` must be a live boxed wsi of `ctx` (from `Box::into_raw`).
+pub unsafe fn close(ctx: &Context, wsi: *mut Wsi) {
+    // SAFETY: caller contract.
+    let w = unsafe { &*wsi };
+    if !w.is_open() {
+        return;
+    }
+    w.state.set(WsiState::Closing);
+    // SAFETY: our own suls.
+    unsafe {
+        super::sul::cancel(w.timeout_sul.get());
+        super::sul::cancel(w.timer_sul.get());
+    }
+    let (prot, user) = (w.protocol.get(), w.user_space.get());
+    let call = |reason| {
+        // SAFETY: the wsi stays allocated (parked below, freed after reap);
+        // its protocol entry belongs to a vhost that outlives its wsis.
+        unsafe { callback::call(ctx, w, prot, reason, user, ptr::null_mut(), 0) };
+    };
+    if w.role.get() == Role::RawSocket && w.user_space_owned.get() {
+        call(LWS_CALLBACK_RAW_SKT_DROP_PROTOCOL);
+    }
+    pollfd::remove(ctx, w);
+    match w.role.get() {
+        Role::RawSocket => call(LWS_CALLBACK_RAW_CLOSE),
+        Role::RawFile => call(LWS_CALLBACK_RAW_CLOSE_FILE),
+        Role::Fake => {}
+    }
+    pollfd::announce_late_unlock(ctx, w);
+    let fd = w.fd.replace(-1);
+    if fd >= 0 {
+        // SAFETY: lws closes the descriptors it adopted.
+        unsafe { libc::close(fd) };
+    }
+    call(LWS_CALLBACK_WSI_DESTROY);
+    w.state.set(WsiState::Closed);
+    w.pending_out.borrow_mut().clear();
+    w.pending_in.borrow_mut().clear();
+    // SAFETY: ownership moves from the fd table to the graveyard.
+    ctx.pt
+        .graveyard
+        .borrow_mut()
+        .push(unsafe { Box::from_raw(wsi) });
+}
+
+/// Close every wsi (bound to `vhost`, or all when None), e.g. for destroy.
+pub fn close_all(ctx: &Context, vhost: Option<*const super::vhost::Vhost>) {
+    for wsi in ctx.pt.fds.snapshot() {
+        // SAFETY: snapshot entries are live table members; a callback may
+        // have closed one meanwhile, which close() then ignores... but only
+        // while it is still allocated, which the graveyard guarantees.
+        let w = unsafe { &*wsi };
+        if vhost.is_none_or(|v| ptr::eq(w.vhost.get(), v)) {
+            // SAFETY: as above.
+            unsafe { close(ctx, wsi) };
+        }
+    }
+}

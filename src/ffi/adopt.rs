@@ -1,0 +1,164 @@
+//! Adopting descriptors (lws-adopt.h).
+
+use super::guard::guard;
+use super::handles;
+use super::types::lws_adoption_type_decl as adopt_bits;
+use super::types::{
+    lws, lws_adopt_desc_t, lws_adoption_type, lws_context, lws_sock_file_fd_type, lws_vhost,
+};
+use crate::core::adopt::adopt;
+use crate::core::log;
+use crate::core::wsi::Role;
+use std::ffi::CStr;
+use std::os::raw::{c_char, c_int};
+use std::ptr;
+
+fn role_for(kind: lws_adoption_type) -> Result<Role, String> {
+    let bits = kind.0;
+    let http = adopt_bits::LWS_ADOPT_HTTP as c_int;
+    let udp = adopt_bits::LWS_ADOPT_FLAG_UDP as c_int;
+    let socket = adopt_bits::LWS_ADOPT_SOCKET as c_int;
+    if bits & (http | udp) != 0 {
+        return Err(format!(
+            "adoption type {bits:#x} needs the HTTP or UDP role, which rwsloop does not have yet"
+        ));
+    }
+    Ok(if bits & socket != 0 {
+        Role::RawSocket
+    } else {
+        Role::RawFile
+    })
+}
+
+unsafe fn adopt_on(
+    vh: *mut lws_vhost,
+    kind: lws_adoption_type,
+    fd: c_int,
+    protocol: *const c_char,
+) -> *mut lws {
+    // SAFETY: caller contract.
+    let Some(v) = (unsafe { handles::vhost_on_loop("lws_adopt_descriptor_vhost", vh) }) else {
+        log::err("lws_adopt_descriptor_vhost: NULL vhost");
+        return ptr::null_mut();
+    };
+    // SAFETY: caller's C string.
+    let name = (!protocol.is_null()).then(|| unsafe { CStr::from_ptr(protocol) });
+    let result = role_for(kind).and_then(|role| adopt(v.ctx(), v, role, fd, name));
+    match result {
+        Ok(wsi) => wsi as *mut lws,
+        Err(why) => {
+            log::err(&format!("lws_adopt_descriptor_vhost: {why}"));
+            ptr::null_mut()
+        }
+    }
+}
+
+/// Adopt an open socket or file descriptor on `vh` as a raw wsi bound to
+/// `vh_prot_name` (NULL: the vhost's first protocol). On success lws owns
+/// the descriptor and closes it with the wsi. NULL, with the descriptor
+/// untouched, if it is invalid or already adopted.
+///
+/// # Safety
+/// `vh` NULL or live; `vh_prot_name` NULL or a C string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn lws_adopt_descriptor_vhost(
+    vh: *mut lws_vhost,
+    type_: lws_adoption_type,
+    fd: lws_sock_file_fd_type,
+    vh_prot_name: *const c_char,
+    parent: *mut lws,
+) -> *mut lws {
+    let _ = parent;
+    // SAFETY: both union members are the same int on POSIX.
+    let raw_fd = unsafe { fd.sockfd };
+    // SAFETY: forwarded.
+    guard("lws_adopt_descriptor_vhost", || unsafe {
+        adopt_on(vh, type_, raw_fd, vh_prot_name)
+    })
+}
+
+/// `lws_adopt_descriptor_vhost` with its arguments in a struct.
+///
+/// # Safety
+/// `info` NULL or a filled `lws_adopt_desc_t`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn lws_adopt_descriptor_vhost_via_info(
+    info: *const lws_adopt_desc_t,
+) -> *mut lws {
+    guard("lws_adopt_descriptor_vhost_via_info", || {
+        // SAFETY: caller contract.
+        let Some(i) = (unsafe { info.as_ref() }) else {
+            log::err("lws_adopt_descriptor_vhost_via_info: NULL info");
+            return ptr::null_mut();
+        };
+        // SAFETY: both union members are the same int on POSIX; forwarded.
+        let wsi = unsafe { adopt_on(i.vh, i.r#type, i.fd.sockfd, i.vh_prot_name) };
+        // SAFETY: a wsi we just created (or NULL).
+        if let Some(w) = unsafe { handles::wsi(wsi) } {
+            w.opaque_user_data.set(i.opaque);
+        }
+        wsi
+    })
+}
+
+fn needs_http(export: &str) -> *mut lws {
+    log::err(&format!(
+        "{export}: adopts the socket as HTTP, and rwsloop has no HTTP role yet; \
+         use lws_adopt_descriptor_vhost with LWS_ADOPT_SOCKET for a raw socket"
+    ));
+    ptr::null_mut()
+}
+
+/// Adopt a socket as an HTTP connection. rwsloop: unimplemented (no HTTP
+/// role yet): logs and returns NULL.
+///
+/// # Safety
+/// Any arguments.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn lws_adopt_socket(context: *mut lws_context, accept_fd: c_int) -> *mut lws {
+    let _ = (context, accept_fd);
+    needs_http("lws_adopt_socket")
+}
+
+/// Adopt a socket on a vhost as HTTP. rwsloop: unimplemented (no HTTP role
+/// yet): logs and returns NULL.
+///
+/// # Safety
+/// Any arguments.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn lws_adopt_socket_vhost(vh: *mut lws_vhost, accept_fd: c_int) -> *mut lws {
+    let _ = (vh, accept_fd);
+    needs_http("lws_adopt_socket_vhost")
+}
+
+/// Adopt a socket as HTTP with already-read data. rwsloop: unimplemented
+/// (no HTTP role yet): logs and returns NULL.
+///
+/// # Safety
+/// Any arguments.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn lws_adopt_socket_readbuf(
+    context: *mut lws_context,
+    accept_fd: c_int,
+    readbuf: *const c_char,
+    len: usize,
+) -> *mut lws {
+    let _ = (context, accept_fd, readbuf, len);
+    needs_http("lws_adopt_socket_readbuf")
+}
+
+/// Adopt a socket on a vhost as HTTP with already-read data. rwsloop:
+/// unimplemented (no HTTP role yet): logs and returns NULL.
+///
+/// # Safety
+/// Any arguments.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn lws_adopt_socket_vhost_and_readbuf(
+    vhost: *mut lws_vhost,
+    accept_fd: c_int,
+    readbuf: *const c_char,
+    len: usize,
+) -> *mut lws {
+    let _ = (vhost, accept_fd, readbuf, len);
+    needs_http("lws_adopt_socket_vhost_and_readbuf")
+}

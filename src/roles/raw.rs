@@ -1,0 +1,309 @@
+//! Raw sockets and raw files: bytes in, bytes out, lws_protocols callbacks.
+//!
+//! Sockets: in a pass with both events, input is handled before output.
+//! Input is read in one large `recv` and handed over in chunks no bigger
+//! than lws would hand over (so programs with fixed buffers stay safe);
+//! chunks that arrive while rx is paused wait in `pending_in`. Output the
+//! kernel did not take waits in `pending_out` and is flushed before the
+//! next RAW_WRITEABLE. Only a negative return from RAW_RX / RAW_WRITEABLE
+//! closes the connection, as in lws.
+//!
+//! Files: POLLOUT → RAW_WRITEABLE_FILE, POLLIN → RAW_RX_FILE (the program
+//! reads the fd itself), hang-up without input → close; any non-zero return
+//! closes.
+
+use crate::core::callback;
+use crate::core::close::close;
+use crate::core::context::Context;
+use crate::core::pollfd::{self, POLLIN, POLLOUT};
+use crate::core::wsi::{Role, Wsi};
+use crate::evlib::Ready;
+use crate::ffi::types::lws_callback_reasons;
+use crate::ffi::types::reason::*;
+use std::os::raw::{c_int, c_void};
+use std::ptr;
+
+/// lws's LWS_PRE: headroom the service buffer keeps in front of rx data.
+const LWS_PRE: usize = 16;
+/// How much one `recv` may take before the chunks are handed over.
+pub const READ_BATCH: usize = 64 * 1024;
+
+/// Handle a ready descriptor that belongs to a wsi.
+///
+/// # Safety
+/// `wsi` must be a live boxed wsi in `ctx`'s table.
+pub unsafe fn service(ctx: &Context, wsi: *mut Wsi, ready: Ready) {
+    // SAFETY: caller contract.
+    let w = unsafe { &*wsi };
+    match w.role.get() {
+        // SAFETY: forwarded.
+        Role::RawSocket => unsafe { service_socket(ctx, wsi, ready) },
+        // SAFETY: forwarded.
+        Role::RawFile => unsafe { service_file(ctx, wsi, ready) },
+        Role::Fake => {}
+    }
+}
+
+fn call(
+    ctx: &Context,
+    w: &Wsi,
+    reason: lws_callback_reasons,
+    input: *mut c_void,
+    len: usize,
+) -> c_int {
+    // SAFETY: a live wsi bound to a protocol entry of a live vhost.
+    unsafe {
+        callback::call(
+            ctx,
+            w,
+            w.protocol.get(),
+            reason,
+            w.user_space.get(),
+            input,
+            len,
+        )
+    }
+}
+
+/// The most one RAW_RX hands over: the protocol's rx_buffer_size (or the
+/// service buffer size), never more than the service buffer minus LWS_PRE.
+pub fn rx_chunk(ctx: &Context, w: &Wsi) -> usize {
+    let serv = ctx.settings.pt_serv_buf_size;
+    // SAFETY: live protocol entry.
+    let rx = unsafe { w.protocol.get().as_ref() }.map_or(0, |p| p.rx_buffer_size);
+    let wanted = if rx == 0 { serv } else { rx };
+    wanted.min(serv.saturating_sub(LWS_PRE)).max(1)
+}
+
+unsafe fn service_socket(ctx: &Context, wsi: *mut Wsi, ready: Ready) {
+    // SAFETY: caller contract.
+    let w = unsafe { &*wsi };
+    if ready.readable && w.events.get() & POLLIN != 0 {
+        // SAFETY: forwarded.
+        unsafe { read_socket(ctx, wsi) };
+    } else if ready.hangup || ready.error {
+        // Hang-up or error with nothing to read: the connection is gone.
+        // SAFETY: forwarded.
+        unsafe { close(ctx, wsi) };
+        return;
+    }
+    if w.is_open() && ready.writable && w.events.get() & POLLOUT != 0 {
+        // SAFETY: forwarded.
+        unsafe { handle_pollout(ctx, wsi) };
+    }
+}
+
+/// Read what is there and hand it over chunk by chunk.
+unsafe fn read_socket(ctx: &Context, wsi: *mut Wsi) {
+    // SAFETY: caller contract.
+    let w = unsafe { &*wsi };
+    // SAFETY: the service buffer is only used here, never re-entrantly
+    // (reads happen only from dispatch, which callbacks cannot re-enter).
+    let buf: &mut [u8] = unsafe { &mut *ctx.pt.rx_buf.get() };
+    // SAFETY: recv writes at most buf.len() bytes into it.
+    let n = unsafe { libc::recv(w.fd.get(), buf.as_mut_ptr().cast(), buf.len(), 0) };
+    if n < 0 {
+        let e = std::io::Error::last_os_error();
+        if matches!(e.raw_os_error(), Some(libc::EAGAIN) | Some(libc::EINTR)) {
+            return;
+        }
+        crate::core::log::info(&format!("fd {}: recv failed: {e}; closing", w.fd.get()));
+        // SAFETY: forwarded.
+        unsafe { close(ctx, wsi) };
+        return;
+    }
+    if n == 0 {
+        // The peer finished sending: lws closes the raw connection.
+        // SAFETY: forwarded.
+        unsafe { close(ctx, wsi) };
+        return;
+    }
+    let data = &buf[..n as usize];
+    // SAFETY: forwarded.
+    unsafe { deliver(ctx, wsi, data) };
+}
+
+/// Hand `data` to RAW_RX in chunks; keep what arrives while rx is paused.
+///
+/// # Safety
+/// `wsi` must be a live boxed wsi; `data` must not alias `pending_in`.
+pub unsafe fn deliver(ctx: &Context, wsi: *mut Wsi, data: &[u8]) {
+    // SAFETY: caller contract.
+    let w = unsafe { &*wsi };
+    let chunk = rx_chunk(ctx, w);
+    let mut rest = data;
+    while !rest.is_empty() {
+        if !w.is_open() {
+            return;
+        }
+        if w.rx_paused.get() != 0 {
+            w.pending_in.borrow_mut().extend(rest);
+            return;
+        }
+        let (now, later) = rest.split_at(rest.len().min(chunk));
+        if call(
+            ctx,
+            w,
+            LWS_CALLBACK_RAW_RX,
+            now.as_ptr() as *mut c_void,
+            now.len(),
+        ) < 0
+        {
+            // SAFETY: forwarded.
+            unsafe { close(ctx, wsi) };
+            return;
+        }
+        rest = later;
+    }
+}
+
+/// Deliver bytes that waited while rx was paused (called by the service
+/// pass once rx is allowed again).
+///
+/// # Safety
+/// `wsi` must be a live boxed wsi.
+pub unsafe fn deliver_pending(ctx: &Context, wsi: *mut Wsi) {
+    // SAFETY: caller contract.
+    let w = unsafe { &*wsi };
+    if w.rx_paused.get() != 0 || !w.is_open() {
+        return;
+    }
+    let data: Vec<u8> = w.pending_in.borrow_mut().drain(..).collect();
+    // SAFETY: forwarded; `data` is our own copy.
+    unsafe { deliver(ctx, wsi, &data) };
+}
+
+/// POLLOUT: flush buffered output first; RAW_WRITEABLE only when nothing
+/// is left over, with POLLOUT switched off before the callback (one-shot).
+unsafe fn handle_pollout(ctx: &Context, wsi: *mut Wsi) {
+    // SAFETY: caller contract.
+    let w = unsafe { &*wsi };
+    if !w.pending_out.borrow().is_empty() {
+        match flush(w) {
+            Err(_) => {
+                // SAFETY: forwarded.
+                unsafe { close(ctx, wsi) };
+                return;
+            }
+            // Still more to send, or drained: the writeable callback the
+            // program asked for comes on the next POLLOUT, as in lws.
+            Ok(()) => {
+                if w.pending_out.borrow().is_empty() && !w.writable_requested.get() {
+                    pollfd::change(ctx, w, POLLOUT, 0);
+                }
+                return;
+            }
+        }
+    }
+    pollfd::change(ctx, w, POLLOUT, 0);
+    if !w.writable_requested.replace(false) {
+        return;
+    }
+    if call(ctx, w, LWS_CALLBACK_RAW_WRITEABLE, ptr::null_mut(), 0) < 0 {
+        // SAFETY: forwarded.
+        unsafe { close(ctx, wsi) };
+    }
+}
+
+/// Send as much of `pending_out` as the kernel takes.
+fn flush(w: &Wsi) -> std::io::Result<()> {
+    let mut out = w.pending_out.borrow_mut();
+    while !out.is_empty() {
+        let (front, _) = out.as_slices();
+        match send_some(w, front) {
+            Ok(0) => break,
+            Ok(n) => {
+                out.drain(..n);
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
+}
+
+/// One non-blocking send (write for files). Ok(0) when the kernel is full.
+pub fn send_some(w: &Wsi, data: &[u8]) -> std::io::Result<usize> {
+    // SAFETY: sending from a live slice; MSG_NOSIGNAL keeps SIGPIPE away.
+    let n = unsafe {
+        match w.role.get() {
+            Role::RawFile => libc::write(w.fd.get(), data.as_ptr().cast(), data.len()),
+            _ => libc::send(
+                w.fd.get(),
+                data.as_ptr().cast(),
+                data.len(),
+                libc::MSG_NOSIGNAL,
+            ),
+        }
+    };
+    if n >= 0 {
+        return Ok(n as usize);
+    }
+    let e = std::io::Error::last_os_error();
+    match e.raw_os_error() {
+        Some(libc::EAGAIN) | Some(libc::EINTR) => Ok(0),
+        _ => Err(e),
+    }
+}
+
+/// `lws_write` for raw wsis: send now what the kernel takes, keep the rest
+/// (in order, after anything already waiting) and ask for POLLOUT. Returns
+/// `data.len()` when everything was sent or kept, -1 on a hard error (the
+/// connection is then closed on the next pass).
+///
+/// # Safety
+/// `wsi` must be a live boxed wsi.
+pub unsafe fn write(ctx: &Context, wsi: *mut Wsi, data: &[u8]) -> c_int {
+    // SAFETY: caller contract.
+    let w = unsafe { &*wsi };
+    if !w.is_open() || w.fd.get() < 0 {
+        return -1;
+    }
+    let sent = if w.pending_out.borrow().is_empty() {
+        match send_some(w, data) {
+            Ok(n) => n,
+            Err(e) => {
+                crate::core::log::info(&format!("fd {}: write failed: {e}; closing", w.fd.get()));
+                // SAFETY: forwarded; closes on the next pass, once.
+                unsafe {
+                    crate::core::timeout::set_timeout(wsi, 0, crate::core::timeout::KILL_ASYNC)
+                };
+                return -1;
+            }
+        }
+    } else {
+        0
+    };
+    if sent < data.len() {
+        w.pending_out.borrow_mut().extend(&data[sent..]);
+        if w.events.get() & POLLOUT == 0 {
+            pollfd::change(ctx, w, 0, POLLOUT);
+        }
+    }
+    data.len().min(c_int::MAX as usize) as c_int
+}
+
+unsafe fn service_file(ctx: &Context, wsi: *mut Wsi, ready: Ready) {
+    // SAFETY: caller contract.
+    let w = unsafe { &*wsi };
+    if ready.writable && w.events.get() & POLLOUT != 0 {
+        pollfd::change(ctx, w, POLLOUT, 0);
+        w.writable_requested.set(false);
+        if call(ctx, w, LWS_CALLBACK_RAW_WRITEABLE_FILE, ptr::null_mut(), 0) != 0 {
+            // SAFETY: forwarded.
+            unsafe { close(ctx, wsi) };
+            return;
+        }
+    }
+    if !w.is_open() {
+        return;
+    }
+    if ready.readable && w.events.get() & POLLIN != 0 {
+        if call(ctx, w, LWS_CALLBACK_RAW_RX_FILE, ptr::null_mut(), 0) != 0 {
+            // SAFETY: forwarded.
+            unsafe { close(ctx, wsi) };
+        }
+    } else if ready.hangup || ready.error {
+        // SAFETY: forwarded.
+        unsafe { close(ctx, wsi) };
+    }
+}
