@@ -7,6 +7,9 @@ fn main() {
         .file("src/c/variadic.c")
         .warnings(true)
         .extra_warnings(true)
+        // Nothing in Rust calls these, so without whole-archive the linker
+        // would drop them from the shared library.
+        .link_lib_modifier("+whole-archive")
         .compile("rwsloop_variadic");
     println!("cargo:rerun-if-changed=src/c/variadic.c");
     println!("cargo:rerun-if-changed=rwsloop.map");

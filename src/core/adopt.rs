@@ -18,8 +18,22 @@ use std::ffi::CStr;
 use std::os::raw::c_int;
 use std::ptr;
 
-/// Why an adoption was refused or failed.
-pub type AdoptError = String;
+/// Why an adoption was refused or failed, and whether the descriptor was
+/// closed on the way (it is once the wsi existed and was closed again).
+#[derive(Debug)]
+pub struct AdoptError {
+    /// what went wrong
+    pub why: String,
+    /// the close path ran and closed the descriptor
+    pub descriptor_closed: bool,
+}
+
+fn refused(why: String) -> AdoptError {
+    AdoptError {
+        why,
+        descriptor_closed: false,
+    }
+}
 
 fn descriptor_is_open(fd: c_int) -> bool {
     // SAFETY: F_GETFD on any int is harmless.
@@ -46,25 +60,25 @@ pub fn adopt(
     protocol: Option<&CStr>,
 ) -> Result<*mut Wsi, AdoptError> {
     if !descriptor_is_open(fd) {
-        return Err(format!("fd {fd} is not an open descriptor"));
+        return Err(refused(format!("fd {fd} is not an open descriptor")));
     }
     if ctx.pt.fds.get(fd).is_some() {
-        return Err(format!("fd {fd} is already adopted"));
+        return Err(refused(format!("fd {fd} is already adopted")));
     }
     if vh.destroyed.get() || vh.protocol_count() == 0 {
-        return Err(format!(
+        return Err(refused(format!(
             "vhost {} cannot adopt (destroyed, or has no protocols)",
             vh.name.to_string_lossy()
-        ));
+        )));
     }
     let index = match protocol {
         None => 0,
         Some(name) => vh.protocol_index_by_name(name).ok_or_else(|| {
-            format!(
+            refused(format!(
                 "vhost {} has no protocol {}",
                 vh.name.to_string_lossy(),
                 name.to_string_lossy()
-            )
+            ))
         })?,
     };
 
@@ -98,7 +112,7 @@ pub fn adopt(
         if pss.is_null() {
             // SAFETY: never inserted anywhere: plain free.
             drop(unsafe { Box::from_raw(wsi) });
-            return Err("out of memory for per-session data".into());
+            return Err(refused("out of memory for per-session data".into()));
         }
         w.user_space.set(pss);
         w.user_space_owned.set(true);
@@ -106,7 +120,10 @@ pub fn adopt(
     let fail = |why: String| {
         // SAFETY: the wsi is ours; close() runs its close path once.
         unsafe { close(ctx, wsi) };
-        Err(why)
+        Err(AdoptError {
+            why,
+            descriptor_closed: true,
+        })
     };
     if role == Role::RawSocket {
         // SAFETY: live wsi and protocol.

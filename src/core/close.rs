@@ -6,6 +6,9 @@
 //! 4. lws's late LOCK/UNLOCK pair; the descriptor is closed
 //! 5. WSI_DESTROY on the bound protocol, per-session data still valid
 //!
+//! An outgoing connection that never connected instead leaves the table,
+//! gets CLIENT_CONNECTION_ERROR (with the reason), then DROP, and no close.
+//!
 //! The memory is parked until no callback can still hold the pointer.
 
 use super::callback;
@@ -25,6 +28,7 @@ pub unsafe fn close(ctx: &Context, wsi: *mut Wsi) {
     if !w.is_open() {
         return;
     }
+    let connecting = w.state.get() == WsiState::Connecting;
     w.state.set(WsiState::Closing);
     // SAFETY: our own suls.
     unsafe {
@@ -37,16 +41,47 @@ pub unsafe fn close(ctx: &Context, wsi: *mut Wsi) {
         // its protocol entry belongs to a vhost that outlives its wsis.
         unsafe { callback::call(ctx, w, prot, reason, user, ptr::null_mut(), 0) };
     };
-    if w.role.get() == Role::RawSocket && w.user_space_owned.get() {
-        call(LWS_CALLBACK_RAW_SKT_DROP_PROTOCOL);
+    if connecting {
+        // An outgoing connection that never connected reports the error
+        // instead of a close, after leaving the table (lws 4.3's order).
+        pollfd::remove(ctx, w);
+        let why = w.connect_error.borrow_mut().take();
+        let why = why.unwrap_or_else(|| c"closed before connecting".to_owned());
+        let (text, len) = (
+            why.as_ptr() as *mut std::os::raw::c_void,
+            why.as_bytes().len(),
+        );
+        // SAFETY: as for `call`; `why` outlives the callback.
+        unsafe {
+            callback::call(
+                ctx,
+                w,
+                prot,
+                LWS_CALLBACK_CLIENT_CONNECTION_ERROR,
+                user,
+                text,
+                len,
+            )
+        };
+        if w.user_space_owned.get() {
+            call(LWS_CALLBACK_RAW_SKT_DROP_PROTOCOL);
+        }
+    } else {
+        if w.role.get() == Role::RawSocket && w.user_space_owned.get() {
+            call(LWS_CALLBACK_RAW_SKT_DROP_PROTOCOL);
+        }
+        pollfd::remove(ctx, w);
+        match w.role.get() {
+            Role::RawSocket => call(LWS_CALLBACK_RAW_CLOSE),
+            Role::RawFile => call(LWS_CALLBACK_RAW_CLOSE_FILE),
+            Role::Listen => super::listen::forget(w),
+            Role::Fake => {}
+        }
     }
+    // lws runs its removal a second time after the close callback: the
+    // descriptor is gone by then, so only the lock pair and the listener
+    // re-arming are seen.
     pollfd::remove(ctx, w);
-    match w.role.get() {
-        Role::RawSocket => call(LWS_CALLBACK_RAW_CLOSE),
-        Role::RawFile => call(LWS_CALLBACK_RAW_CLOSE_FILE),
-        Role::Fake => {}
-    }
-    pollfd::announce_late_unlock(ctx, w);
     let fd = w.fd.replace(-1);
     if fd >= 0 {
         // SAFETY: lws closes the descriptors it adopted.

@@ -64,6 +64,8 @@ pub struct ContextSettings {
     pub pt_serv_buf_size: usize,
     /// default for connection-establishment timeouts
     pub timeout_secs: u32,
+    /// how long an outgoing connect may take
+    pub connect_timeout_secs: u32,
     /// `info.pcontext`: NULLed when the context is freed
     pub pcontext: *mut *mut lws_context,
 }
@@ -78,8 +80,11 @@ pub struct Context {
     pub vhosts: RefCell<Vec<Box<Vhost>>>,
     /// destroyed vhosts, kept until no callback can still see them
     pub dead_vhosts: RefCell<Vec<Box<Vhost>>>,
-    /// PROTOCOL_INIT has been sent (first service pass)
+    /// PROTOCOL_INIT has been sent (first service pass, or earlier when a
+    /// client connect needs it)
     pub protocols_initialised: Cell<bool>,
+    /// the first service pass has run
+    pub first_pass_done: Cell<bool>,
     /// lifecycle state
     pub lifecycle: Cell<Lifecycle>,
     /// > 0 while lws_service is running
@@ -124,6 +129,7 @@ impl Context {
             vhosts: RefCell::new(Vec::new()),
             dead_vhosts: RefCell::new(Vec::new()),
             protocols_initialised: Cell::new(false),
+            first_pass_done: Cell::new(false),
             lifecycle: Cell::new(Lifecycle::Live),
             service_depth: Cell::new(0),
             callback_depth: Cell::new(0),
@@ -156,6 +162,15 @@ impl Context {
         false
     }
 
+    /// Every listening wsi, vhost by vhost.
+    pub fn listeners(&self) -> Vec<*mut Wsi> {
+        let vhosts = self.vhosts.borrow();
+        vhosts
+            .iter()
+            .flat_map(|v| v.listeners.borrow().clone())
+            .collect()
+    }
+
     /// The C handle for this context.
     pub fn as_c(&self) -> *mut lws_context {
         self as *const Context as *mut lws_context
@@ -173,20 +188,29 @@ impl Context {
 
     /// Add a vhost. If protocols were already initialised, initialise its
     /// protocols now; a failure there destroys it and returns None.
-    pub fn add_vhost(&self, cfg: VhostConfig) -> Option<*const Vhost> {
+    pub fn add_vhost(&self, cfg: VhostConfig) -> Result<*const Vhost, String> {
         let vh = Vhost::new(self, cfg);
         let p: *const Vhost = &*vh;
         self.vhosts.borrow_mut().push(vh);
+        // SAFETY: p was just listed.
+        if let Err(why) = super::listen::open_listeners(self, unsafe { &*p }) {
+            // SAFETY: as above.
+            self.destroy_vhost(unsafe { &*p });
+            return Err(why);
+        }
         if self.protocols_initialised.get() {
             // SAFETY: p is alive: only destroy_vhost retires it, and retired
             // vhosts are kept until reap().
             let v = unsafe { &*p };
             if !v.init_protocols(self) {
                 self.destroy_vhost(v);
-                return None;
+                return Err(format!(
+                    "vhost {}: a protocol failed PROTOCOL_INIT",
+                    v.name.to_string_lossy()
+                ));
             }
         }
-        Some(p)
+        Ok(p)
     }
 
     /// Destroy a vhost: PROTOCOL_DESTROY for its initialised protocols now;

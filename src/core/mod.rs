@@ -8,9 +8,11 @@
 
 pub mod adopt;
 pub mod callback;
+pub mod client;
 pub mod close;
 pub mod context;
 pub mod fdtable;
+pub mod listen;
 pub mod log;
 pub mod pollfd;
 pub mod service;

@@ -1,28 +1,31 @@
 //! Changing what the loop waits for on a wsi's descriptor.
 //!
 //! Every change goes to the backend and, because our configuration is
-//! Debian's (LWS_WITH_EXTERNAL_POLL), is also announced to the wsi's
-//! protocol exactly as lws 4.3 announces it, so programs that keep their
-//! own pollfd array see the same calls:
+//! Debian's (LWS_WITH_EXTERNAL_POLL), is also announced exactly as lws 4.3
+//! announces it, so programs that keep their own pollfd array see the same
+//! calls. The announcements go to the callback *function* of the vhost's
+//! first protocol, with the wsi (whatever it is bound to) and its user data:
 //! - insert: LOCK_POLL(len 1), ADD_POLL_FD, UNLOCK_POLL(len 1)
-//! - change: LOCK_POLL(len 0), CHANGE_MODE_POLL_FD, UNLOCK_POLL(len 0),
-//!   once per request even when nothing changes (lws does not de-duplicate)
-//! - remove: LOCK_POLL(len 1), DEL_POLL_FD, UNLOCK_POLL(len 1)
+//! - change: LOCK_POLL(len 0), CHANGE_MODE_POLL_FD, UNLOCK_POLL(len 0), once
+//!   per request even when nothing changes (lws does not de-duplicate)
+//! - remove: LOCK_POLL(len 1), DEL_POLL_FD, listeners re-armed, UNLOCK_POLL
+//! - re-arming listeners after any removal ("accept modulation"): a bare
+//!   CHANGE_MODE_POLL_FD per listener, setting POLLIN
 //!
 //! `in` is a `struct lws_pollargs` { fd, events, prev_events }.
 
 use super::callback;
-use super::context::Context;
+use super::context::{Context, Lifecycle};
 use super::wsi::Wsi;
 use crate::evlib::Interest;
-use crate::ffi::types::lws_pollargs;
 use crate::ffi::types::reason::*;
+use crate::ffi::types::{lws_callback_reasons, lws_pollargs};
 use std::os::raw::{c_int, c_void};
 
 /// POLLIN as lws spells it in pollargs.
-pub const POLLIN: i16 = libc::POLLIN;
+pub(crate) const POLLIN: i16 = libc::POLLIN;
 /// POLLOUT as lws spells it in pollargs.
-pub const POLLOUT: i16 = libc::POLLOUT;
+pub(crate) const POLLOUT: i16 = libc::POLLOUT;
 
 fn interest_of(events: i16) -> Interest {
     Interest {
@@ -31,24 +34,28 @@ fn interest_of(events: i16) -> Interest {
     }
 }
 
-/// Tell the wsi's protocol about an fd-table operation, wrapped in the
-/// lock/unlock pair.
-fn announce(
-    ctx: &Context,
-    wsi: &Wsi,
-    reason: crate::ffi::types::lws_callback_reasons,
-    args: lws_pollargs,
-    lock_len: usize,
-) {
-    let mut args = args;
-    let p = &mut args as *mut lws_pollargs as *mut c_void;
-    let (prot, user) = (wsi.protocol.get(), wsi.user_space.get());
-    // SAFETY: the wsi is live and its protocol entry belongs to a live vhost.
-    unsafe {
-        callback::call(ctx, wsi, prot, LWS_CALLBACK_LOCK_POLL, user, p, lock_len);
-        callback::call(ctx, wsi, prot, reason, user, p, 0);
-        callback::call(ctx, wsi, prot, LWS_CALLBACK_UNLOCK_POLL, user, p, lock_len);
+/// One external-poll callback, through the vhost's first protocol.
+fn tell(ctx: &Context, w: &Wsi, reason: lws_callback_reasons, args: &mut lws_pollargs, len: usize) {
+    let Some(vh) = (unsafe { w.vhost.get().as_ref() }) else {
+        return;
+    };
+    if vh.protocol_count() == 0 {
+        return;
     }
+    // SAFETY: a live wsi; protocols[0] of its live vhost. Only the callback
+    // function is taken from protocols[0]: lws_get_protocol(wsi) still
+    // shows what the wsi is bound to.
+    unsafe {
+        callback::call(
+            ctx,
+            w,
+            vh.protocol_ptr(0),
+            reason,
+            w.user_space.get(),
+            args as *mut lws_pollargs as *mut c_void,
+            len,
+        )
+    };
 }
 
 /// Put the wsi's descriptor in the table and the backend, waiting for input.
@@ -56,7 +63,7 @@ fn announce(
 /// # Safety
 /// `wsi` must be a live boxed wsi not yet in the table.
 pub unsafe fn insert(ctx: &Context, wsi: *mut Wsi) -> std::io::Result<()> {
-    // SAFETY: a live, boxed wsi.
+    // SAFETY: caller contract.
     let w = unsafe { &*wsi };
     let fd = w.fd.get();
     if !ctx.pt.fds.insert(fd, wsi) {
@@ -67,25 +74,19 @@ pub unsafe fn insert(ctx: &Context, wsi: *mut Wsi) -> std::io::Result<()> {
         return Err(e);
     }
     w.events.set(POLLIN);
-    announce(
-        ctx,
-        w,
-        LWS_CALLBACK_ADD_POLL_FD,
-        lws_pollargs {
-            fd,
-            events: POLLIN as c_int,
-            prev_events: 0,
-        },
-        1,
-    );
+    let mut args = lws_pollargs {
+        fd,
+        events: POLLIN as c_int,
+        prev_events: 0,
+    };
+    tell(ctx, w, LWS_CALLBACK_LOCK_POLL, &mut args, 1);
+    tell(ctx, w, LWS_CALLBACK_ADD_POLL_FD, &mut args, 0);
+    tell(ctx, w, LWS_CALLBACK_UNLOCK_POLL, &mut args, 1);
     Ok(())
 }
 
-/// Clear then set poll bits on the wsi's descriptor.
-pub fn change(ctx: &Context, w: &Wsi, clear: i16, set: i16) {
-    if !w.is_open() || w.fd.get() < 0 {
-        return;
-    }
+/// Apply the change and announce CHANGE_MODE_POLL_FD (no lock pair).
+fn change_inner(ctx: &Context, w: &Wsi, clear: i16, set: i16) {
     let prev = w.events.get();
     let next = (prev & !clear) | set;
     if next != prev {
@@ -102,50 +103,70 @@ pub fn change(ctx: &Context, w: &Wsi, clear: i16, set: i16) {
             ));
         }
     }
-    let args = lws_pollargs {
+    let mut args = lws_pollargs {
         fd: w.fd.get(),
         events: next as c_int,
         prev_events: prev as c_int,
     };
-    announce(ctx, w, LWS_CALLBACK_CHANGE_MODE_POLL_FD, args, 0);
+    tell(ctx, w, LWS_CALLBACK_CHANGE_MODE_POLL_FD, &mut args, 0);
+}
+
+/// Clear then set poll bits on the wsi's descriptor.
+pub fn change(ctx: &Context, w: &Wsi, clear: i16, set: i16) {
+    if ctx.pt.fds.get(w.fd.get()).is_none() {
+        return;
+    }
+    let prev = w.events.get();
+    let next = (prev & !clear) | set;
+    let mut args = lws_pollargs {
+        fd: w.fd.get(),
+        events: next as c_int,
+        prev_events: prev as c_int,
+    };
+    tell(ctx, w, LWS_CALLBACK_LOCK_POLL, &mut args, 0);
+    change_inner(ctx, w, clear, set);
+    tell(ctx, w, LWS_CALLBACK_UNLOCK_POLL, &mut args, 0);
+}
+
+/// Ask for POLLOUT. While the wsi's own writeable callback runs the request
+/// is only noted, and announced once the callback has returned (as lws
+/// does with its "leave POLLOUT active" flag).
+pub fn want_pollout(ctx: &Context, w: &Wsi) {
+    if w.handling_pollout.get() {
+        w.leave_pollout_active.set(true);
+        return;
+    }
+    change(ctx, w, 0, POLLOUT);
+}
+
+/// Re-arm every listener for input: lws does this after each removal,
+/// since a descriptor may have been freed.
+fn accept_modulation(ctx: &Context) {
+    if ctx.lifecycle.get() != Lifecycle::Live {
+        return;
+    }
+    for listener in ctx.listeners() {
+        // SAFETY: listeners in the table are live boxed wsis.
+        change_inner(ctx, unsafe { &*listener }, 0, POLLIN);
+    }
 }
 
 /// Take the wsi's descriptor out of the backend and the table.
 pub fn remove(ctx: &Context, w: &Wsi) {
     let fd = w.fd.get();
-    if ctx.pt.fds.get(fd).is_none() {
-        return;
-    }
-    // Best effort: the descriptor may already be gone.
-    let _ = ctx.pt.poller.borrow_mut().remove(fd);
-    ctx.pt.fds.remove(fd);
-    w.events.set(0);
-    announce(
-        ctx,
-        w,
-        LWS_CALLBACK_DEL_POLL_FD,
-        lws_pollargs {
-            fd,
-            events: 0,
-            prev_events: 0,
-        },
-        1,
-    );
-}
-
-/// The second, empty lock/unlock pair lws 4.3 issues after the close
-/// callback (its platform layer looks the descriptor up again).
-pub fn announce_late_unlock(ctx: &Context, w: &Wsi) {
     let mut args = lws_pollargs {
-        fd: w.fd.get(),
+        fd,
         events: 0,
         prev_events: 0,
     };
-    let p = &mut args as *mut lws_pollargs as *mut c_void;
-    let (prot, user) = (w.protocol.get(), w.user_space.get());
-    // SAFETY: as in announce.
-    unsafe {
-        callback::call(ctx, w, prot, LWS_CALLBACK_LOCK_POLL, user, p, 1);
-        callback::call(ctx, w, prot, LWS_CALLBACK_UNLOCK_POLL, user, p, 1);
+    tell(ctx, w, LWS_CALLBACK_LOCK_POLL, &mut args, 1);
+    if ctx.pt.fds.get(fd).is_some() {
+        // Best effort: the descriptor may already be gone.
+        let _ = ctx.pt.poller.borrow_mut().remove(fd);
+        ctx.pt.fds.remove(fd);
+        w.events.set(0);
+        tell(ctx, w, LWS_CALLBACK_DEL_POLL_FD, &mut args, 0);
     }
+    accept_modulation(ctx);
+    tell(ctx, w, LWS_CALLBACK_UNLOCK_POLL, &mut args, 1);
 }

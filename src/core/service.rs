@@ -17,11 +17,11 @@ use crate::sys::clock::now_usecs;
 use std::os::raw::c_int;
 
 /// What a pass returns to `lws_service`.
-pub const PASS_OK: c_int = 0;
+pub(crate) const PASS_OK: c_int = 0;
 /// The pass could not run (called from the wrong thread).
-pub const PASS_ERROR: c_int = -1;
+pub(crate) const PASS_ERROR: c_int = -1;
 /// The context was destroyed during the pass (and is now freed).
-pub const PASS_DESTROYED: c_int = -1;
+pub(crate) const PASS_DESTROYED: c_int = -1;
 
 /// How long to wait, in ms, for the next scheduled event due at `due_us`.
 /// Rounded up, so a sub-millisecond event waits 1 ms instead of spinning
@@ -50,10 +50,10 @@ pub unsafe fn run_pass(this: *mut Context, timeout_ms: c_int) -> c_int {
     }
     ctx.service_depth.set(ctx.service_depth.get() + 1);
 
-    if !ctx.protocols_initialised.get() {
+    if !ctx.first_pass_done.replace(true) {
         ctx.ask_thread_id();
-        ctx.init_all_protocols();
     }
+    ctx.init_all_protocols();
     run_due(ctx);
 
     deliver_resumed_rx(ctx);

@@ -11,15 +11,16 @@ use std::os::raw::c_int;
 use std::ptr;
 
 /// `secs` meaning "close inside this call".
-pub const KILL_SYNC: c_int = -2;
+pub(crate) const KILL_SYNC: c_int = -2;
 /// `secs` meaning "close on the next service pass".
-pub const KILL_ASYNC: c_int = -1;
+pub(crate) const KILL_ASYNC: c_int = -1;
 
 unsafe extern "C" fn timeout_fired(sul: *mut lws_sorted_usec_list) {
     // SAFETY: only ever scheduled on a wsi's timeout_sul.
     let wsi = unsafe { Wsi::from_timeout_sul(sul) } as *mut Wsi;
     // SAFETY: a scheduled timeout belongs to a live wsi (close cancels it).
     let w = unsafe { &*wsi };
+    super::client::timed_out(w);
     // SAFETY: as above.
     unsafe { close::close(w.ctx(), wsi) };
 }

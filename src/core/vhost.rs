@@ -26,6 +26,9 @@ pub struct VhostConfig {
     pub iface: Option<CString>,
     /// `info.options`
     pub options: u64,
+    /// a raw listener: accepted sockets become raw wsis bound to this
+    /// protocol (None: the vhost's first)
+    pub raw_listener: Option<Option<CString>>,
 }
 
 /// A virtual host.
@@ -53,6 +56,12 @@ pub struct Vhost {
     pub iface: Option<CString>,
     /// creation options
     pub options: u64,
+    /// raw-listener configuration (see VhostConfig)
+    pub raw_listener: Option<Option<CString>>,
+    /// listening wsis of this vhost
+    pub listeners: RefCell<Vec<*mut super::wsi::Wsi>>,
+    /// the port it listens on (the configured one until it listens)
+    pub listen_port: Cell<c_int>,
     /// set once lws_vhost_destroy (or context destroy) has begun
     pub destroyed: Cell<bool>,
 }
@@ -76,6 +85,9 @@ impl Vhost {
             port: cfg.port,
             iface: cfg.iface,
             options: cfg.options,
+            raw_listener: cfg.raw_listener,
+            listeners: RefCell::new(Vec::new()),
+            listen_port: Cell::new(cfg.port),
             destroyed: Cell::new(false),
         })
     }

@@ -23,6 +23,8 @@ pub enum Role {
     RawSocket,
     /// an adopted file or pipe descriptor (`LWS_ADOPT_RAW_FILE_DESC`)
     RawFile,
+    /// a listening socket of a raw-listener vhost
+    Listen,
 }
 
 /// Where a wsi is in its life.
@@ -30,6 +32,8 @@ pub enum Role {
 pub enum WsiState {
     /// being set up: callbacks allowed, not yet in the table
     Adopting,
+    /// an outgoing connection waiting for the connect to finish
+    Connecting,
     /// serving
     Live,
     /// the close path is running
@@ -39,7 +43,7 @@ pub enum WsiState {
 }
 
 /// Why receiving is paused (`lws_rx_flow_control` with reasons).
-pub const RXFLOW_USER_BIT: u32 = 1;
+pub(crate) const RXFLOW_USER_BIT: u32 = 1;
 
 /// A connection object as C sees it (`struct lws *`).
 pub struct Wsi {
@@ -67,6 +71,10 @@ pub struct Wsi {
     pub events: Cell<i16>,
     /// the program asked for a writeable callback
     pub writable_requested: Cell<bool>,
+    /// our writeable callback is running
+    pub handling_pollout: Cell<bool>,
+    /// POLLOUT was asked for during that callback
+    pub leave_pollout_active: Cell<bool>,
     /// bytes lws_write accepted but the kernel has not taken yet
     pub pending_out: RefCell<VecDeque<u8>>,
     /// rx pause reasons (bit set = paused); 0 = receiving
@@ -81,8 +89,10 @@ pub struct Wsi {
     pub timer_sul: UnsafeCell<lws_sorted_usec_list>,
     /// peer addresses, for UDP wsis
     pub udp: Option<Box<UnsafeCell<lws_udp>>>,
-    /// the socket is AF_UNIX (peer close is reported, not treated as EOF)
+    /// the socket is AF_UNIX
     pub is_unix: Cell<bool>,
+    /// why an outgoing connection failed, for CLIENT_CONNECTION_ERROR
+    pub connect_error: RefCell<Option<std::ffi::CString>>,
 }
 
 impl Wsi {
@@ -105,6 +115,8 @@ impl Wsi {
             state: Cell::new(WsiState::Live),
             events: Cell::new(0),
             writable_requested: Cell::new(false),
+            handling_pollout: Cell::new(false),
+            leave_pollout_active: Cell::new(false),
             pending_out: RefCell::new(VecDeque::new()),
             rx_paused: Cell::new(0),
             pending_in: RefCell::new(VecDeque::new()),
@@ -115,6 +127,7 @@ impl Wsi {
             timer_sul: UnsafeCell::new(unsafe { std::mem::zeroed() }),
             udp: None,
             is_unix: Cell::new(false),
+            connect_error: RefCell::new(None),
         }
     }
 
@@ -126,7 +139,10 @@ impl Wsi {
 
     /// Whether callbacks may still be delivered.
     pub fn is_open(&self) -> bool {
-        matches!(self.state.get(), WsiState::Adopting | WsiState::Live)
+        matches!(
+            self.state.get(),
+            WsiState::Adopting | WsiState::Connecting | WsiState::Live
+        )
     }
 
     /// Recover the wsi from a pointer to its `timeout_sul` or `timer_sul`.

@@ -43,7 +43,8 @@ unsafe fn adopt_on(
     };
     // SAFETY: caller's C string.
     let name = (!protocol.is_null()).then(|| unsafe { CStr::from_ptr(protocol) });
-    let result = role_for(kind).and_then(|role| adopt(v.ctx(), v, role, fd, name));
+    let result =
+        role_for(kind).and_then(|role| adopt(v.ctx(), v, role, fd, name).map_err(|e| e.why));
     match result {
         Ok(wsi) => wsi as *mut lws,
         Err(why) => {
@@ -153,12 +154,12 @@ pub unsafe extern "C" fn lws_adopt_socket_readbuf(
 /// # Safety
 /// Any arguments.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn lws_adopt_socket_vhost_and_readbuf(
+pub unsafe extern "C" fn lws_adopt_socket_vhost_readbuf(
     vhost: *mut lws_vhost,
-    accept_fd: c_int,
+    accepted_fd: c_int,
     readbuf: *const c_char,
     len: usize,
 ) -> *mut lws {
-    let _ = (vhost, accept_fd, readbuf, len);
-    needs_http("lws_adopt_socket_vhost_and_readbuf")
+    let _ = (vhost, accepted_fd, readbuf, len);
+    needs_http("lws_adopt_socket_vhost_readbuf")
 }

@@ -13,6 +13,7 @@ use std::ptr;
 
 const DEFAULT_SERV_BUF_SIZE: usize = 4096;
 const DEFAULT_TIMEOUT_SECS: u32 = 15;
+const DEFAULT_CONNECT_TIMEOUT_SECS: u32 = 20;
 
 /// Why a creation info cannot be served (yet), if it cannot.
 fn unsupported(info: &lws_context_creation_info) -> Option<&'static str> {
@@ -82,6 +83,10 @@ fn create(info: &lws_context_creation_info) -> Result<*mut Context, String> {
             n => n,
         },
         pcontext: info.pcontext,
+        connect_timeout_secs: match info.connect_timeout_secs {
+            0 => DEFAULT_CONNECT_TIMEOUT_SECS,
+            n => n,
+        },
     };
     let backend = backend_for(info.options);
     let ctx = Context::new(settings, backend).map_err(|e| format!("cannot start the loop: {e}"))?;
@@ -99,8 +104,8 @@ fn create(info: &lws_context_creation_info) -> Result<*mut Context, String> {
             Ok(cfg) => cfg,
             Err(why) => return fail(why),
         };
-        if c.add_vhost(cfg).is_none() {
-            return fail("the default vhost could not be created".into());
+        if let Err(why) = c.add_vhost(cfg) {
+            return fail(format!("the default vhost could not be created: {why}"));
         }
         if let Err(why) = drop_privileges(info) {
             return fail(why);

@@ -4,6 +4,7 @@
 //! `core`. Nothing below this module sees a C-only convention.
 
 pub mod adopt;
+pub mod client;
 pub mod context;
 pub mod guard;
 pub mod handles;

@@ -2,12 +2,13 @@
 
 use super::guard::guard;
 use super::handles::{self, vhost_handle};
+use super::options::APPLY_LISTEN_ACCEPT_CONFIG;
 use super::types::{
     lws_context, lws_context_creation_info, lws_protocol_vhost_options, lws_protocols, lws_vhost,
 };
 use crate::core::log;
 use crate::core::vhost::VhostConfig;
-use std::ffi::CStr;
+use std::ffi::{CStr, CString};
 use std::os::raw::{c_char, c_int, c_void};
 use std::ptr;
 
@@ -58,13 +59,7 @@ unsafe fn copy_protocols(info: &lws_context_creation_info) -> Vec<lws_protocols>
 pub(crate) fn vhost_config_from_info(
     info: &lws_context_creation_info,
 ) -> Result<VhostConfig, String> {
-    if info.port != PORT_NO_LISTEN && info.port != PORT_NO_LISTEN_SERVER {
-        return Err(format!(
-            "info.port = {}: listening vhosts need the raw and HTTP roles, which rwsloop does not have yet \
-             (use CONTEXT_PORT_NO_LISTEN)",
-            info.port
-        ));
-    }
+    let raw_listener = listener_config(info)?;
     // SAFETY: C strings from the caller's info.
     let name = match info.vhost_name.is_null() {
         true => c"default".to_owned(),
@@ -80,7 +75,34 @@ pub(crate) fn vhost_config_from_info(
         port: info.port,
         iface,
         options: info.options,
+        raw_listener,
     })
+}
+
+/// What a listening vhost does with accepted sockets. Only raw listeners
+/// exist so far: ADOPT_APPLY_LISTEN_ACCEPT_CONFIG (alias ONLY_RAW) with role
+/// "raw-skt" or none. None for vhosts that do not listen.
+fn listener_config(info: &lws_context_creation_info) -> Result<Option<Option<CString>>, String> {
+    if info.port == PORT_NO_LISTEN || info.port == PORT_NO_LISTEN_SERVER {
+        return Ok(None);
+    }
+    if !(0..=65535).contains(&info.port) {
+        return Err(format!("info.port = {} is not a port", info.port));
+    }
+    // SAFETY: C strings from the caller's info.
+    let text = |p: *const c_char| (!p.is_null()).then(|| unsafe { CStr::from_ptr(p) }.to_owned());
+    let role = text(info.listen_accept_role);
+    let raw_role = role.as_deref().is_none_or(|r| r.to_bytes() == b"raw-skt");
+    if info.options & APPLY_LISTEN_ACCEPT_CONFIG == 0 || !raw_role {
+        return Err(format!(
+            "info.port = {}: this listener would serve {}, and rwsloop has no such role yet; raw listeners \
+             (LWS_SERVER_OPTION_ADOPT_APPLY_LISTEN_ACCEPT_CONFIG with listen_accept_role \"raw-skt\") work, \
+             or use CONTEXT_PORT_NO_LISTEN",
+            info.port,
+            role.map_or("HTTP".to_string(), |r| format!("role \"{}\"", r.to_string_lossy()))
+        ));
+    }
+    Ok(Some(text(info.listen_accept_protocol)))
 }
 
 /// Create a vhost on `context` from `info`. Once protocols are initialised
@@ -104,7 +126,13 @@ pub unsafe extern "C" fn lws_create_vhost(
             return ptr::null_mut();
         };
         match vhost_config_from_info(info) {
-            Ok(cfg) => ctx.add_vhost(cfg).map_or(ptr::null_mut(), vhost_handle),
+            Ok(cfg) => match ctx.add_vhost(cfg) {
+                Ok(v) => vhost_handle(v),
+                Err(why) => {
+                    log::err(&format!("lws_create_vhost: {why}"));
+                    ptr::null_mut()
+                }
+            },
             Err(why) => {
                 log::err(&format!("lws_create_vhost: {why}"));
                 ptr::null_mut()
@@ -180,7 +208,8 @@ pub unsafe extern "C" fn lws_get_vhost_name(vh: *mut lws_vhost) -> *const c_char
 pub unsafe extern "C" fn lws_get_vhost_port(vh: *mut lws_vhost) -> c_int {
     guard("lws_get_vhost_port", || {
         // SAFETY: caller contract.
-        unsafe { handles::vhost_on_loop("lws_get_vhost_port", vh) }.map_or(-1, |v| v.port)
+        unsafe { handles::vhost_on_loop("lws_get_vhost_port", vh) }
+            .map_or(-1, |v| v.listen_port.get())
     })
 }
 

@@ -5,7 +5,7 @@ use super::handles;
 use super::types::rxflow::*;
 use super::types::{lws, lws_context, lws_protocols, lws_vhost, lws_write_protocol};
 use crate::core::context::Context;
-use crate::core::pollfd::{self, POLLIN, POLLOUT};
+use crate::core::pollfd::{self, POLLIN};
 use crate::core::wsi::{Wsi, RXFLOW_USER_BIT};
 use std::os::raw::{c_int, c_uchar};
 use std::ptr;
@@ -51,7 +51,7 @@ fn request_writable(w: &Wsi) -> c_int {
     }
     w.writable_requested.set(true);
     // lws re-announces POLLOUT on every request (no de-duplication).
-    pollfd::change(w.ctx(), w, 0, POLLOUT);
+    pollfd::want_pollout(w.ctx(), w);
     1
 }
 

@@ -26,7 +26,7 @@ use std::ptr;
 /// lws's LWS_PRE: headroom the service buffer keeps in front of rx data.
 const LWS_PRE: usize = 16;
 /// How much one `recv` may take before the chunks are handed over.
-pub const READ_BATCH: usize = 64 * 1024;
+pub(crate) const READ_BATCH: usize = 64 * 1024;
 
 /// Handle a ready descriptor that belongs to a wsi.
 ///
@@ -40,6 +40,8 @@ pub unsafe fn service(ctx: &Context, wsi: *mut Wsi, ready: Ready) {
         Role::RawSocket => unsafe { service_socket(ctx, wsi, ready) },
         // SAFETY: forwarded.
         Role::RawFile => unsafe { service_file(ctx, wsi, ready) },
+        // SAFETY: forwarded.
+        Role::Listen => unsafe { crate::core::listen::service(ctx, wsi) },
         Role::Fake => {}
     }
 }
@@ -78,6 +80,18 @@ pub fn rx_chunk(ctx: &Context, w: &Wsi) -> usize {
 unsafe fn service_socket(ctx: &Context, wsi: *mut Wsi, ready: Ready) {
     // SAFETY: caller contract.
     let w = unsafe { &*wsi };
+    if w.state.get() == crate::core::wsi::WsiState::Connecting {
+        // Writable, or failed: either way the connect has finished.
+        // SAFETY: forwarded.
+        if !unsafe { crate::core::client::finish_connect(ctx, wsi) } {
+            return;
+        }
+        if ready.writable {
+            // SAFETY: forwarded.
+            unsafe { handle_pollout(ctx, wsi) };
+        }
+        return;
+    }
     if ready.readable && w.events.get() & POLLIN != 0 {
         // SAFETY: forwarded.
         unsafe { read_socket(ctx, wsi) };
@@ -199,9 +213,17 @@ unsafe fn handle_pollout(ctx: &Context, wsi: *mut Wsi) {
     if !w.writable_requested.replace(false) {
         return;
     }
-    if call(ctx, w, LWS_CALLBACK_RAW_WRITEABLE, ptr::null_mut(), 0) < 0 {
+    w.handling_pollout.set(true);
+    w.leave_pollout_active.set(false);
+    let r = call(ctx, w, LWS_CALLBACK_RAW_WRITEABLE, ptr::null_mut(), 0);
+    w.handling_pollout.set(false);
+    if r < 0 {
         // SAFETY: forwarded.
         unsafe { close(ctx, wsi) };
+        return;
+    }
+    if w.leave_pollout_active.replace(false) && w.is_open() {
+        pollfd::change(ctx, w, 0, POLLOUT);
     }
 }
 

@@ -4,3 +4,4 @@
 pub mod clock;
 pub mod eventfd;
 pub mod fd;
+pub mod socket;

@@ -102,6 +102,16 @@ pub const LWS_CAUDP_BROADCAST: c_int = 1 << 1;
 /// lws_create_adopt_udp() flag: a packet socket.
 pub const LWS_CAUDP_PF_PACKET: c_int = 1 << 2;
 
+impl lws_adopt_desc {
+    /// An all-zero value, as C programs start from after memset(0).
+    pub fn zeroed() -> Self {
+        // SAFETY: every member is an integer, a raw pointer, an array of
+        // those, or an Option of a function pointer; all-zero is valid
+        // for each (NULL / None / 0).
+        unsafe { core::mem::zeroed() }
+    }
+}
+
 #[cfg(all(target_os = "linux", target_pointer_width = "64"))]
 const _: () = {
     use core::mem::{align_of, offset_of, size_of};

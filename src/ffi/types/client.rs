@@ -76,7 +76,7 @@ pub struct lws_client_connect_info {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct lws_client_connect_ssl_connection_flags(pub c_int);
 
-/// The C enum body: LCCSCF_* bits for `ssl_connection`.
+/// LCCSCF_* bits for `lws_client_connect_info.ssl_connection`.
 #[repr(C)]
 #[allow(missing_docs, dead_code)]
 pub enum lws_client_connect_ssl_connection_flags_decl {
@@ -108,6 +108,16 @@ pub enum lws_client_connect_ssl_connection_flags_decl {
     LCCSCF_CONMON = 1 << 28,
     LCCSCF_ACCEPT_TLS_DOWNGRADE_REDIRECTS = 1 << 29,
     LCCSCF_CACHE_COOKIES = 1 << 30,
+}
+
+impl lws_client_connect_info {
+    /// An all-zero value, as C programs start from after memset(0).
+    pub fn zeroed() -> Self {
+        // SAFETY: every member is an integer, a raw pointer, an array of
+        // those, or an Option of a function pointer; all-zero is valid
+        // for each (NULL / None / 0).
+        unsafe { core::mem::zeroed() }
+    }
 }
 
 #[cfg(target_pointer_width = "64")]

@@ -320,6 +320,16 @@ pub struct lws_context_creation_info {
 
 // Offsets are those of Debian's lws 4.3.5 on x86-64 (tools/layout checks
 // the C side against that build; these keep the Rust side honest).
+impl lws_context_creation_info {
+    /// An all-zero value, as C programs start from after memset(0).
+    pub fn zeroed() -> Self {
+        // SAFETY: every member is an integer, a raw pointer, an array of
+        // those, or an Option of a function pointer; all-zero is valid
+        // for each (NULL / None / 0).
+        unsafe { core::mem::zeroed() }
+    }
+}
+
 #[cfg(all(target_os = "linux", target_pointer_width = "64"))]
 const _: () = {
     use core::mem::{align_of, offset_of, size_of};

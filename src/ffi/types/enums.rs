@@ -42,7 +42,8 @@ pub const LWS_WRITE_RAW: c_int = lws_write_protocol_decl::LWS_WRITE_HTTP as c_in
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct pending_timeout(pub c_int);
 
-/// The C enum body for `enum pending_timeout`.
+/// Why a wsi has a timeout pending (lws_set_timeout()); applications
+/// use values from PENDING_TIMEOUT_USER_REASON_BASE on.
 #[repr(C)]
 #[allow(missing_docs, dead_code)]
 pub enum pending_timeout_decl {
@@ -92,8 +93,7 @@ pub const LWS_TO_KILL_SYNC: c_int = -2;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct lws_close_status(pub c_int);
 
-/// The C enum body for `enum lws_close_status` (RFC 6455 codes plus lws's
-/// internal 0, 2000 and 9999).
+/// WebSocket close codes (RFC 6455) plus lws's own 0, 2000 and 9999.
 #[repr(C)]
 #[allow(missing_docs, dead_code)]
 pub enum lws_close_status_decl {

@@ -75,7 +75,7 @@ pub struct lws_event_loop_ops {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct lws_event_lib_ops_flags(pub c_int);
 
-/// The C enum body for `enum lws_event_lib_ops_flags`.
+/// `lws_event_loop_ops.flags` bits.
 #[repr(C)]
 #[allow(missing_docs, dead_code)]
 pub enum lws_event_lib_ops_flags_decl {

@@ -9,8 +9,7 @@ use std::os::raw::{c_char, c_int, c_void};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct lws_extension_callback_reasons(pub c_int);
 
-/// The C enum body for `enum lws_extension_callback_reasons`; Rust reads
-/// the values with `as c_int` and never builds one from C input.
+/// Why an extension callback is being called.
 #[repr(C)]
 #[allow(missing_docs, dead_code)]
 pub enum lws_extension_callback_reasons_decl {

@@ -4,15 +4,16 @@
 //! Debian's 4.3.5 build (uncommon headers, h2, ws and custom headers all on),
 //! so every name exists and `WSI_TOKEN_COUNT` is 96.
 
-use std::os::raw::c_int;
+use super::lwsac;
+use std::os::raw::{c_char, c_int, c_void};
 
 /// `enum lws_token_indexes` as C passes it.
 #[repr(transparent)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct lws_token_indexes(pub c_int);
 
-/// The C enum body for `enum lws_token_indexes`: one value per known
-/// header (and a few parser states after `WSI_TOKEN_COUNT`).
+/// HTTP header indexes for lws_hdr_copy() and friends; the values after
+/// WSI_TOKEN_COUNT are parser states.
 #[repr(C)]
 #[allow(missing_docs, dead_code)]
 pub enum lws_token_indexes_decl {
@@ -139,7 +140,7 @@ pub struct lws_token_limits {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct http_status(pub c_int);
 
-/// The C enum body for `enum http_status`.
+/// HTTP status codes.
 #[repr(C)]
 #[allow(missing_docs, dead_code)]
 pub enum http_status_decl {
@@ -184,8 +185,7 @@ const _: () = assert!(core::mem::size_of::<lws_token_limits>() == 192);
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct lws_spa_fileupload_states(pub c_int);
 
-/// The C enum body for `enum lws_spa_fileupload_states`: the stage of a
-/// file upload handed to a POST-body parser callback.
+/// The stage of a file upload reported to a POST-body parser callback.
 #[repr(C)]
 #[allow(missing_docs, dead_code)]
 pub enum lws_spa_fileupload_states_decl {
@@ -194,3 +194,50 @@ pub enum lws_spa_fileupload_states_decl {
     LWS_UFS_OPEN = 2,
     LWS_UFS_CLOSE = 3,
 }
+
+/// Receives file uploads found by a POST-body parser.
+pub type lws_spa_fileupload_cb = Option<
+    unsafe extern "C" fn(
+        data: *mut c_void,
+        name: *const c_char,
+        filename: *const c_char,
+        buf: *mut c_char,
+        len: c_int,
+        state: lws_spa_fileupload_states,
+    ) -> c_int,
+>;
+
+/// `lws_spa_create_info_t`: the arguments of lws_spa_create_via_info().
+#[repr(C)]
+pub struct lws_spa_create_info {
+    /// names of the form fields to collect
+    pub param_names: *const *const c_char,
+    /// entries in `param_names`
+    pub count_params: c_int,
+    /// bytes of storage for the collected values
+    pub max_storage: c_int,
+    /// file upload callback, or NULL
+    pub opt_cb: lws_spa_fileupload_cb,
+    /// passed to `opt_cb`
+    pub opt_data: *mut c_void,
+    /// distance between names, if not a plain pointer array (0: pointers)
+    pub param_names_stride: usize,
+    /// allocate from this lwsac instead of the heap
+    pub ac: *mut *mut lwsac,
+    /// lwsac chunk size
+    pub ac_chunk_size: usize,
+}
+
+/// `lws_spa_create_info_t`
+pub type lws_spa_create_info_t = lws_spa_create_info;
+
+#[cfg(target_pointer_width = "64")]
+const _: () = {
+    use core::mem::{offset_of, size_of};
+    type S = lws_spa_create_info;
+    assert!(size_of::<S>() == 56);
+    assert!(offset_of!(S, count_params) == 8);
+    assert!(offset_of!(S, opt_cb) == 16);
+    assert!(offset_of!(S, param_names_stride) == 32);
+    assert!(offset_of!(S, ac_chunk_size) == 48);
+};

@@ -8,8 +8,7 @@ use std::os::raw::c_int;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct lws_tls_cert_info(pub c_int);
 
-/// The C enum body for `enum lws_tls_cert_info`: which certificate detail
-/// lws_tls_peer_cert_info() reports.
+/// Which certificate detail lws_tls_peer_cert_info() reports.
 #[repr(C)]
 #[allow(missing_docs, dead_code)]
 pub enum lws_tls_cert_info_decl {

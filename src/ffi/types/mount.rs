@@ -67,7 +67,7 @@ impl lws_http_mount {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct lws_mount_protocols(pub c_int);
 
-/// The C enum body for `enum lws_mount_protocols`: what a mount serves.
+/// What a mount serves (`lws_http_mount.origin_protocol`).
 #[repr(C)]
 #[allow(missing_docs, dead_code)]
 pub enum lws_mount_protocols_decl {

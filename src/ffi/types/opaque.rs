@@ -56,3 +56,15 @@ pub type SSL_CTX = ssl_ctx_st;
 pub type lws_system_ops_t = lws_system_ops;
 /// `lws_log_cx_t`
 pub type lws_log_cx_t = lws_log_cx;
+
+/// `struct lws_spa`: a POST-body parser, owned by the library.
+#[repr(C)]
+pub struct lws_spa {
+    _private: [u8; 0],
+}
+
+/// `struct lwsac`: lws's chunk allocator; accepted but not used.
+#[repr(C)]
+pub struct lwsac {
+    _private: [u8; 0],
+}

@@ -18,9 +18,9 @@ pub type lws_callback_fn = unsafe extern "C" fn(
 pub struct lws_protocols {
     /// protocol name
     pub name: *const c_char,
-    /// the user callback; NULL terminates the array. The signature is
-    /// spelled out (it is `lws_callback_fn`) so cbindgen prints a C
-    /// function pointer, compatible with `lws_callback_function *`.
+    // Spelled out rather than `Option<lws_callback_fn>` (the same Rust
+    // type) because cbindgen prints a C function pointer only this way.
+    /// the user callback; NULL terminates the array
     pub callback: Option<
         unsafe extern "C" fn(
             wsi: *mut lws,
