@@ -29,10 +29,13 @@ static LEVEL_MASK: AtomicI32 = AtomicI32::new(LLL_ERR | LLL_WARN | LLL_NOTICE);
 /// 0 means the built-in stderr emitter.
 static EMITTER: AtomicUsize = AtomicUsize::new(0);
 
-/// Set the mask and the emitter (None: the default stderr emitter).
+/// Set the mask, and the emitter unless `emit` is None (lws keeps the
+/// current one then; `lwsl_emit_stderr` restores the default).
 pub fn set_level(mask: c_int, emit: Option<EmitFn>) {
     LEVEL_MASK.store(mask, Ordering::Relaxed);
-    EMITTER.store(emit.map_or(0, |f| f as usize), Ordering::Relaxed);
+    if let Some(f) = emit {
+        EMITTER.store(f as usize, Ordering::Relaxed);
+    }
 }
 
 /// Whether any bit of `level` is enabled.

@@ -10,8 +10,8 @@ use std::os::raw::{c_char, c_int, c_void};
 /// The lws version rwsloop implements, and rwsloop's own.
 static VERSION: &CStr = c"4.3.5-rwsloop-0.1.0";
 
-/// Set which levels (`LLL_*` bits) are logged and where lines go (NULL:
-/// stderr).
+/// Set which levels (`LLL_*` bits) are logged and, unless NULL, where
+/// lines go (NULL keeps the current emitter, as in lws).
 #[unsafe(no_mangle)]
 pub extern "C" fn lws_set_log_level(level: c_int, log_emit_function: lws_log_emit_t) {
     guard("lws_set_log_level", || {
