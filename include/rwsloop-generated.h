@@ -2051,6 +2051,34 @@ struct lws *lws_adopt_socket_vhost_readbuf(struct lws_vhost *vhost,
                                            size_t len);
 
 /*
+ Create a UDP socket for `ads`:`port` and adopt it on `vhost` bound to
+ `protocol_name`. With LWS_CAUDP_BIND it is bound there (port 0: any
+ free port); without, it is a "connected" UDP wsi that sends there.
+ `ifname`, `retry_policy` and `fi_wsi_name` are accepted and not used.
+
+ # Safety
+ `vhost` NULL or live; strings NULL or C strings.
+ */
+struct lws *lws_create_adopt_udp(struct lws_vhost *vhost,
+                                 const char *ads,
+                                 int port,
+                                 int flags,
+                                 const char *protocol_name,
+                                 const char *ifname,
+                                 struct lws *parent_wsi,
+                                 void *opaque,
+                                 const lws_retry_bo_t *retry_policy,
+                                 const char *fi_wsi_name);
+
+/*
+ The UDP state of a UDP wsi (last sender, send destination), or NULL.
+
+ # Safety
+ `wsi` NULL or live.
+ */
+const struct lws_udp *lws_get_udp(const struct lws *wsi);
+
+/*
  Start a connection described by `i`. For method "RAW" the result comes
  later as RAW_CONNECTED or CLIENT_CONNECTION_ERROR on the bound protocol
  (`local_protocol_name`, else `protocol`, else the vhost's first). NULL,
@@ -2106,8 +2134,8 @@ int lws_context_is_being_destroyed(struct lws_context *context);
 int lws_get_count_threads(struct lws_context *context);
 
 /*
- Set which levels (`LLL_*` bits) are logged and where lines go (NULL:
- stderr).
+ Set which levels (`LLL_*` bits) are logged and, unless NULL, where
+ lines go (NULL keeps the current emitter, as in lws).
  */
 void lws_set_log_level(int level, lws_log_emit_t log_emit_function);
 

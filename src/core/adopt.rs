@@ -50,6 +50,41 @@ fn is_unix_socket(fd: c_int) -> bool {
     }
 }
 
+/// lws 4.3 binds a UDP wsi's protocol a second time once adoption is done:
+/// DROP, fresh zeroed per-session data, BIND again. Programs see it, so we
+/// do it too.
+fn rebind_udp(ctx: &Context, w: &Wsi) {
+    let prot = w.protocol.get();
+    // SAFETY: live wsi and protocol entry.
+    unsafe {
+        if w.user_space_owned.get() {
+            callback::call(
+                ctx,
+                w,
+                prot,
+                LWS_CALLBACK_RAW_SKT_DROP_PROTOCOL,
+                w.user_space.get(),
+                ptr::null_mut(),
+                0,
+            );
+            std::ptr::write_bytes(
+                w.user_space.get() as *mut u8,
+                0,
+                (*prot).per_session_data_size,
+            );
+        }
+        callback::call(
+            ctx,
+            w,
+            prot,
+            LWS_CALLBACK_RAW_SKT_BIND_PROTOCOL,
+            w.user_space.get(),
+            ptr::null_mut(),
+            0,
+        );
+    }
+}
+
 /// Adopt `fd` on `vh` as `role`, bound to the protocol called `protocol`
 /// (None: the vhost's first protocol). Returns the new wsi, or why not.
 pub fn adopt(
@@ -82,7 +117,12 @@ pub fn adopt(
         })?,
     };
 
-    let w = Wsi::fake(ctx, vh, vh.protocol_ptr(0));
+    let mut w = Wsi::fake(ctx, vh, vh.protocol_ptr(0));
+    if role == Role::Udp {
+        w.udp = Some(Box::new(std::cell::UnsafeCell::new(
+            crate::roles::udp::new_state(),
+        )));
+    }
     w.role.set(role);
     w.fd.set(fd);
     w.state.set(WsiState::Adopting);
@@ -125,7 +165,7 @@ pub fn adopt(
             descriptor_closed: true,
         })
     };
-    if role == Role::RawSocket {
+    if matches!(role, Role::RawSocket | Role::Udp) {
         // SAFETY: live wsi and protocol.
         let r = unsafe {
             callback::call(
@@ -169,6 +209,9 @@ pub fn adopt(
     };
     if r != 0 && closes_on_refusal {
         return fail(format!("fd {fd}: the protocol refused the adoption ({r})"));
+    }
+    if role == Role::Udp {
+        rebind_udp(ctx, w);
     }
     // lws wakes the loop after every adoption.
     ctx.pt.wake.signal();

@@ -67,12 +67,12 @@ pub unsafe fn close(ctx: &Context, wsi: *mut Wsi) {
             call(LWS_CALLBACK_RAW_SKT_DROP_PROTOCOL);
         }
     } else {
-        if w.role.get() == Role::RawSocket && w.user_space_owned.get() {
+        if matches!(w.role.get(), Role::RawSocket | Role::Udp) && w.user_space_owned.get() {
             call(LWS_CALLBACK_RAW_SKT_DROP_PROTOCOL);
         }
         pollfd::remove(ctx, w);
         match w.role.get() {
-            Role::RawSocket => call(LWS_CALLBACK_RAW_CLOSE),
+            Role::RawSocket | Role::Udp => call(LWS_CALLBACK_RAW_CLOSE),
             Role::RawFile => call(LWS_CALLBACK_RAW_CLOSE_FILE),
             Role::Listen => super::listen::forget(w),
             Role::Fake => {}

@@ -25,6 +25,8 @@ pub enum Role {
     RawFile,
     /// a listening socket of a raw-listener vhost
     Listen,
+    /// a UDP socket (`lws_create_adopt_udp`, `LWS_ADOPT_FLAG_UDP`)
+    Udp,
 }
 
 /// Where a wsi is in its life.

@@ -4,13 +4,16 @@ use super::guard::guard;
 use super::handles;
 use super::types::lws_adoption_type_decl as adopt_bits;
 use super::types::{
-    lws, lws_adopt_desc_t, lws_adoption_type, lws_context, lws_sock_file_fd_type, lws_vhost,
+    lws, lws_adopt_desc_t, lws_adoption_type, lws_context, lws_retry_bo_t, lws_sock_file_fd_type,
+    lws_udp, lws_vhost, LWS_CAUDP_BIND, LWS_CAUDP_BROADCAST, LWS_CAUDP_PF_PACKET,
 };
 use crate::core::adopt::adopt;
 use crate::core::log;
 use crate::core::wsi::Role;
+use crate::sys::socket;
 use std::ffi::CStr;
-use std::os::raw::{c_char, c_int};
+use std::net::{Ipv4Addr, SocketAddr};
+use std::os::raw::{c_char, c_int, c_void};
 use std::ptr;
 
 fn role_for(kind: lws_adoption_type) -> Result<Role, String> {
@@ -18,15 +21,15 @@ fn role_for(kind: lws_adoption_type) -> Result<Role, String> {
     let http = adopt_bits::LWS_ADOPT_HTTP as c_int;
     let udp = adopt_bits::LWS_ADOPT_FLAG_UDP as c_int;
     let socket = adopt_bits::LWS_ADOPT_SOCKET as c_int;
-    if bits & (http | udp) != 0 {
+    if bits & http != 0 {
         return Err(format!(
-            "adoption type {bits:#x} needs the HTTP or UDP role, which rwsloop does not have yet"
+            "adoption type {bits:#x} needs the HTTP role, which rwsloop does not have yet"
         ));
     }
-    Ok(if bits & socket != 0 {
-        Role::RawSocket
-    } else {
-        Role::RawFile
+    Ok(match (bits & socket != 0, bits & udp != 0) {
+        (true, true) => Role::Udp,
+        (true, false) => Role::RawSocket,
+        _ => Role::RawFile,
     })
 }
 
@@ -162,4 +165,99 @@ pub unsafe extern "C" fn lws_adopt_socket_vhost_readbuf(
 ) -> *mut lws {
     let _ = (vhost, accepted_fd, readbuf, len);
     needs_http("lws_adopt_socket_vhost_readbuf")
+}
+
+/// Create a UDP socket for `ads`:`port` and adopt it on `vhost` bound to
+/// `protocol_name`. With LWS_CAUDP_BIND it is bound there (port 0: any
+/// free port); without, it is a "connected" UDP wsi that sends there.
+/// `ifname`, `retry_policy` and `fi_wsi_name` are accepted and not used.
+///
+/// # Safety
+/// `vhost` NULL or live; strings NULL or C strings.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn lws_create_adopt_udp(
+    vhost: *mut lws_vhost,
+    ads: *const c_char,
+    port: c_int,
+    flags: c_int,
+    protocol_name: *const c_char,
+    ifname: *const c_char,
+    parent_wsi: *mut lws,
+    opaque: *mut c_void,
+    retry_policy: *const lws_retry_bo_t,
+    fi_wsi_name: *const c_char,
+) -> *mut lws {
+    let _ = (ifname, parent_wsi, retry_policy, fi_wsi_name);
+    guard("lws_create_adopt_udp", || {
+        // SAFETY: caller contract.
+        let Some(v) = (unsafe { handles::vhost_on_loop("lws_create_adopt_udp", vhost) }) else {
+            return ptr::null_mut();
+        };
+        let fail = |why: String| {
+            log::err(&format!("lws_create_adopt_udp: {why}"));
+            ptr::null_mut()
+        };
+        if flags & LWS_CAUDP_PF_PACKET != 0 {
+            return fail("LWS_CAUDP_PF_PACKET is not supported".into());
+        }
+        let bind = flags & LWS_CAUDP_BIND != 0;
+        // SAFETY: caller's C string.
+        let host = if ads.is_null() {
+            None
+        } else {
+            unsafe { CStr::from_ptr(ads) }.to_str().ok()
+        };
+        let port = u16::try_from(port.max(0)).unwrap_or(0);
+        let addr = match (host, bind) {
+            (Some(h), _) => match socket::resolve(h, port) {
+                Ok(a) => a,
+                Err(e) => return fail(format!("cannot resolve {h}: {e}")),
+            },
+            (None, true) => SocketAddr::new(Ipv4Addr::UNSPECIFIED.into(), port),
+            (None, false) => return fail("an unbound UDP wsi needs an address to send to".into()),
+        };
+        let fd = match socket::udp(&addr, bind, flags & LWS_CAUDP_BROADCAST != 0) {
+            Ok(fd) => fd,
+            Err(e) => {
+                return fail(format!(
+                    "cannot {} {addr}: {e}",
+                    if bind { "bind" } else { "connect to" }
+                ))
+            }
+        };
+        // SAFETY: caller's C string.
+        let name = (!protocol_name.is_null()).then(|| unsafe { CStr::from_ptr(protocol_name) });
+        match adopt(v.ctx(), v, Role::Udp, fd, name) {
+            Ok(wsi) => {
+                // SAFETY: the new wsi.
+                let w = unsafe { &*wsi };
+                w.opaque_user_data.set(opaque);
+                if !bind {
+                    crate::roles::udp::set_connected_peer(w, &addr);
+                }
+                wsi as *mut lws
+            }
+            Err(e) => {
+                if !e.descriptor_closed {
+                    // SAFETY: our socket, which adopt() left alone.
+                    unsafe { libc::close(fd) };
+                }
+                fail(e.why)
+            }
+        }
+    })
+}
+
+/// The UDP state of a UDP wsi (last sender, send destination), or NULL.
+///
+/// # Safety
+/// `wsi` NULL or live.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn lws_get_udp(wsi: *const lws) -> *const lws_udp {
+    guard("lws_get_udp", || {
+        // SAFETY: caller contract.
+        unsafe { handles::wsi_on_loop("lws_get_udp", wsi) }.map_or(ptr::null(), |w| {
+            crate::roles::udp::state(w) as *const lws_udp
+        })
+    })
 }

@@ -37,7 +37,7 @@ pub unsafe fn service(ctx: &Context, wsi: *mut Wsi, ready: Ready) {
     let w = unsafe { &*wsi };
     match w.role.get() {
         // SAFETY: forwarded.
-        Role::RawSocket => unsafe { service_socket(ctx, wsi, ready) },
+        Role::RawSocket | Role::Udp => unsafe { service_socket(ctx, wsi, ready) },
         // SAFETY: forwarded.
         Role::RawFile => unsafe { service_file(ctx, wsi, ready) },
         // SAFETY: forwarded.
@@ -94,7 +94,10 @@ unsafe fn service_socket(ctx: &Context, wsi: *mut Wsi, ready: Ready) {
     }
     if ready.readable && w.events.get() & POLLIN != 0 {
         // SAFETY: forwarded.
-        unsafe { read_socket(ctx, wsi) };
+        match w.role.get() {
+            Role::Udp => unsafe { super::udp::read(ctx, wsi) },
+            _ => unsafe { read_socket(ctx, wsi) },
+        }
     } else if ready.hangup || ready.error {
         // Hang-up or error with nothing to read: the connection is gone.
         // SAFETY: forwarded.
@@ -171,6 +174,26 @@ pub unsafe fn deliver(ctx: &Context, wsi: *mut Wsi, data: &[u8]) {
     }
 }
 
+/// Hand one datagram to RAW_RX whole (even when empty).
+///
+/// # Safety
+/// `wsi` must be a live boxed wsi.
+pub unsafe fn deliver_datagram(ctx: &Context, wsi: *mut Wsi, data: &[u8]) {
+    // SAFETY: caller contract.
+    let w = unsafe { &*wsi };
+    if call(
+        ctx,
+        w,
+        LWS_CALLBACK_RAW_RX,
+        data.as_ptr() as *mut c_void,
+        data.len(),
+    ) < 0
+    {
+        // SAFETY: forwarded.
+        unsafe { close(ctx, wsi) };
+    }
+}
+
 /// Deliver bytes that waited while rx was paused (called by the service
 /// pass once rx is allowed again).
 ///
@@ -243,11 +266,31 @@ fn flush(w: &Wsi) -> std::io::Result<()> {
     Ok(())
 }
 
+/// A datagram goes whole or not at all: a full socket buffer is reported
+/// (-1, logged) rather than queued, as datagrams may be lost anyway.
+fn write_datagram(w: &Wsi, data: &[u8]) -> c_int {
+    match super::udp::send(w, data) {
+        Ok(n) if n == data.len() => n.min(c_int::MAX as usize) as c_int,
+        Ok(_) => {
+            crate::core::log::warn(&format!(
+                "fd {}: UDP send buffer full; datagram not sent",
+                w.fd.get()
+            ));
+            -1
+        }
+        Err(e) => {
+            crate::core::log::info(&format!("fd {}: UDP send failed: {e}", w.fd.get()));
+            -1
+        }
+    }
+}
+
 /// One non-blocking send (write for files). Ok(0) when the kernel is full.
 pub fn send_some(w: &Wsi, data: &[u8]) -> std::io::Result<usize> {
     // SAFETY: sending from a live slice; MSG_NOSIGNAL keeps SIGPIPE away.
     let n = unsafe {
         match w.role.get() {
+            Role::Udp => return super::udp::send(w, data),
             Role::RawFile => libc::write(w.fd.get(), data.as_ptr().cast(), data.len()),
             _ => libc::send(
                 w.fd.get(),
@@ -279,6 +322,9 @@ pub unsafe fn write(ctx: &Context, wsi: *mut Wsi, data: &[u8]) -> c_int {
     let w = unsafe { &*wsi };
     if !w.is_open() || w.fd.get() < 0 {
         return -1;
+    }
+    if w.role.get() == Role::Udp {
+        return write_datagram(w, data);
     }
     let sent = if w.pending_out.borrow().is_empty() {
         match send_some(w, data) {

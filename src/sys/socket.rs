@@ -303,3 +303,35 @@ pub fn take_error(fd: c_int) -> c_int {
     }
     err
 }
+
+/// A non-blocking UDP socket for `addr`'s family, bound to it when `bind`,
+/// else connected to it (a UDP "client" that sends there by default).
+pub fn udp(addr: &SocketAddr, bind: bool, broadcast: bool) -> io::Result<c_int> {
+    let family = if addr.is_ipv4() {
+        libc::AF_INET
+    } else {
+        libc::AF_INET6
+    };
+    let fd = new_socket(family, libc::SOCK_DGRAM)?;
+    set_int_opt(fd, libc::SOL_SOCKET, libc::SO_REUSEADDR, 1);
+    if broadcast {
+        set_int_opt(fd, libc::SOL_SOCKET, libc::SO_BROADCAST, 1);
+    }
+    let (ss, len) = to_raw(addr);
+    let sa = (&ss as *const libc::sockaddr_storage).cast();
+    // SAFETY: a valid address of the given length.
+    let ok = unsafe {
+        if bind {
+            libc::bind(fd, sa, len)
+        } else {
+            libc::connect(fd, sa, len)
+        }
+    } == 0;
+    if !ok {
+        let e = io::Error::last_os_error();
+        // SAFETY: our fd.
+        unsafe { libc::close(fd) };
+        return Err(e);
+    }
+    Ok(fd)
+}
