@@ -75,19 +75,57 @@ pub unsafe fn close(ctx: &Context, wsi: *mut Wsi) {
             Role::RawSocket | Role::Udp => call(LWS_CALLBACK_RAW_CLOSE),
             Role::RawFile => call(LWS_CALLBACK_RAW_CLOSE_FILE),
             Role::Listen => super::listen::forget(w),
-            Role::Fake => {}
+            Role::Fake | Role::Pipe => {}
         }
     }
+    // The event library may keep the wsi a while (its own handle closing):
+    // it then finishes the close with __lws_close_free_wsi_final.
+    if ctx
+        .pt
+        .evlib
+        .logical_close(wsi as *mut crate::ffi::types::lws)
+    {
+        return;
+    }
+    // SAFETY: forwarded.
+    unsafe { finish_close(ctx, wsi) };
+}
+
+/// The last steps of a close, after the event library let go.
+///
+/// # Safety
+/// `wsi` must be a boxed wsi whose close has run up to `wsi_logical_close`.
+pub unsafe fn finish_close(ctx: &Context, wsi: *mut Wsi) {
+    // SAFETY: caller contract.
+    let w = unsafe { &*wsi };
+    if w.state.get() != WsiState::Closing {
+        return;
+    }
+    let (prot, user) = (w.protocol.get(), w.user_space.get());
     // lws runs its removal a second time after the close callback: the
-    // descriptor is gone by then, so only the lock pair and the listener
-    // re-arming are seen.
+    // descriptor is gone by then, so only the lock pair, one io stop and
+    // the listener re-arming are seen.
     pollfd::remove(ctx, w);
     let fd = w.fd.replace(-1);
-    if fd >= 0 {
-        // SAFETY: lws closes the descriptors it adopted.
+    // lws closes the descriptors it adopted; the wake descriptor belongs
+    // to the Wake.
+    if fd >= 0 && w.role.get() != Role::Pipe {
+        // SAFETY: our descriptor, closed once.
         unsafe { libc::close(fd) };
     }
-    call(LWS_CALLBACK_WSI_DESTROY);
+    // SAFETY: as in close().
+    unsafe {
+        callback::call(
+            ctx,
+            w,
+            prot,
+            LWS_CALLBACK_WSI_DESTROY,
+            user,
+            ptr::null_mut(),
+            0,
+        )
+    };
+    ctx.pt.evlib.destroy_wsi(wsi as *mut crate::ffi::types::lws);
     w.state.set(WsiState::Closed);
     w.pending_out.borrow_mut().clear();
     w.pending_in.borrow_mut().clear();

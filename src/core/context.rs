@@ -8,7 +8,7 @@ use super::sul::SulScheduler;
 use super::vhost::{Vhost, VhostConfig};
 use super::wake::Wake;
 use super::wsi::Wsi;
-use crate::evlib::{Backend, Interest, Poller, Ready};
+use crate::evlib::{EventLib, Ready};
 use crate::ffi::types::lws_context;
 use crate::ffi::types::reason::*;
 use std::cell::{Cell, RefCell, UnsafeCell};
@@ -40,8 +40,8 @@ pub struct ServiceThread {
     pub sul: Box<SulScheduler>,
     /// cross-thread wake
     pub wake: Wake,
-    /// readiness backend
-    pub poller: RefCell<Box<dyn Poller>>,
+    /// the event library: the default loop or the program's own
+    pub evlib: Box<dyn EventLib>,
     /// reused buffer of ready descriptors
     pub ready: RefCell<Vec<Ready>>,
     /// descriptor → wsi
@@ -99,25 +99,20 @@ pub struct Context {
 }
 
 impl Context {
-    /// Make a context with no vhosts yet. Fails if the wake or the backend
-    /// cannot be opened.
-    pub fn new(settings: ContextSettings, backend: Backend) -> std::io::Result<Box<Context>> {
+    /// Make a context with no vhosts yet, on `evlib`. Fails if the wake
+    /// cannot be opened. Call [`Context::start`] next.
+    pub fn new(
+        settings: ContextSettings,
+        evlib: Box<dyn EventLib>,
+    ) -> std::io::Result<Box<Context>> {
         let force_pipe = std::env::var_os("RWSLOOP_WAKE_PIPE").is_some();
         let wake = Wake::open(force_pipe)?;
-        let mut poller = backend.open()?;
-        poller.add(
-            wake.fd(),
-            Interest {
-                read: true,
-                write: false,
-            },
-        )?;
         Ok(Box::new(Context {
             settings,
             pt: ServiceThread {
                 sul: SulScheduler::new(),
                 wake,
-                poller: RefCell::new(poller),
+                evlib,
                 ready: RefCell::new(Vec::with_capacity(64)),
                 fds: FdTable::default(),
                 graveyard: RefCell::new(Vec::new()),
@@ -136,6 +131,24 @@ impl Context {
             loop_thread: Cell::new(current_thread()),
             loop_thread_bound: Cell::new(false),
         }))
+    }
+
+    /// Start the event library (with the program's loop object, if any) and
+    /// put the wake descriptor in the table as a wsi of its own, as lws does
+    /// with its event pipe (a custom event library sees it in sock_accept).
+    pub fn start(&self, foreign_loop: *mut c_void) -> Result<(), String> {
+        self.pt.evlib.init(self.as_c(), foreign_loop)?;
+        let w = Wsi::fake(self, ptr::null(), ptr::null());
+        w.role.set(super::wsi::Role::Pipe);
+        w.fd.set(self.pt.wake.fd());
+        let wsi = Box::into_raw(Box::new(w));
+        // SAFETY: a new boxed wsi, not yet in the table.
+        if let Err(e) = unsafe { super::pollfd::insert(self, wsi) } {
+            // SAFETY: never inserted: ours to free (the Wake owns the fd).
+            drop(unsafe { Box::from_raw(wsi) });
+            return Err(format!("cannot watch the wake descriptor: {e}"));
+        }
+        Ok(())
     }
 
     /// Called by each service pass: the first one makes its thread the loop
@@ -228,8 +241,6 @@ impl Context {
             self.dead_vhosts.borrow_mut().push(b);
         }
         drop(list);
-        // lws wakes the loop on vhost destroy; programs see the broadcast.
-        self.pt.wake.signal();
     }
 
     /// Free retired vhosts once no callback can reach them.
@@ -351,11 +362,17 @@ impl Context {
         // SAFETY: caller guarantees liveness.
         let ctx = unsafe { &*this };
         ctx.lifecycle.set(Lifecycle::Destroying);
+        // lws's order: every wsi closed, the thread torn down, the event
+        // library's late hook, PROTOCOL_DESTROY per vhost, the hook again.
         super::close::close_all(ctx, None);
+        let cx = ctx.as_c();
+        ctx.pt.evlib.destroy_pt(cx);
+        ctx.pt.evlib.destroy_context(cx);
         for vh in ctx.vhost_snapshot() {
             // SAFETY: snapshot entries stay allocated until the clear below.
             ctx.destroy_vhost(unsafe { &*vh });
         }
+        ctx.pt.evlib.destroy_context(cx);
         ctx.pt.graveyard.borrow_mut().clear();
         ctx.dead_vhosts.borrow_mut().clear();
         let pcontext = ctx.settings.pcontext;

@@ -76,11 +76,19 @@ fn line_prefix(level: c_int) -> String {
 }
 
 /// Emit an already formatted message at `level`, if the level is enabled.
+/// As lws 4.3: the line gets the timestamp prefix (only for a single level
+/// bit) and ends in exactly one newline, added when the message lacks it.
 pub fn emit(level: c_int, message: &str) {
     if !enabled(level) {
         return;
     }
-    let line = format!("{}{}", line_prefix(level), message);
+    let prefix = if level.count_ones() == 1 {
+        line_prefix(level)
+    } else {
+        String::new()
+    };
+    let newline = if message.ends_with('\n') { "" } else { "\n" };
+    let line = format!("{prefix}{message}{newline}");
     let f = EMITTER.load(Ordering::Relaxed);
     if f == 0 {
         emit_stderr(&line);

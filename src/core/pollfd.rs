@@ -17,22 +17,15 @@
 use super::callback;
 use super::context::{Context, Lifecycle};
 use super::wsi::Wsi;
-use crate::evlib::Interest;
+use crate::evlib::{EV_READ, EV_START, EV_STOP, EV_WRITE};
 use crate::ffi::types::reason::*;
-use crate::ffi::types::{lws_callback_reasons, lws_pollargs};
+use crate::ffi::types::{lws, lws_callback_reasons, lws_pollargs};
 use std::os::raw::{c_int, c_void};
 
 /// POLLIN as lws spells it in pollargs.
 pub(crate) const POLLIN: i16 = libc::POLLIN;
 /// POLLOUT as lws spells it in pollargs.
 pub(crate) const POLLOUT: i16 = libc::POLLOUT;
-
-fn interest_of(events: i16) -> Interest {
-    Interest {
-        read: events & POLLIN != 0,
-        write: events & POLLOUT != 0,
-    }
-}
 
 /// One external-poll callback, through the vhost's first protocol.
 fn tell(ctx: &Context, w: &Wsi, reason: lws_callback_reasons, args: &mut lws_pollargs, len: usize) {
@@ -58,7 +51,14 @@ fn tell(ctx: &Context, w: &Wsi, reason: lws_callback_reasons, args: &mut lws_pol
     };
 }
 
-/// Put the wsi's descriptor in the table and the backend, waiting for input.
+/// The C handle of a wsi, as event libraries receive it.
+fn handle(w: &Wsi) -> *mut lws {
+    w as *const Wsi as *mut lws
+}
+
+/// Put the wsi's descriptor in the table and the event library, waiting
+/// for input: `sock_accept` (or `init_vhost_listen_wsi`) first, then
+/// LOCK_POLL, `io(START|READ)`, ADD_POLL_FD, UNLOCK_POLL.
 ///
 /// # Safety
 /// `wsi` must be a live boxed wsi not yet in the table.
@@ -66,13 +66,14 @@ pub unsafe fn insert(ctx: &Context, wsi: *mut Wsi) -> std::io::Result<()> {
     // SAFETY: caller contract.
     let w = unsafe { &*wsi };
     let fd = w.fd.get();
-    if !ctx.pt.fds.insert(fd, wsi) {
+    if ctx.pt.fds.get(fd).is_some() {
         return Err(std::io::Error::from_raw_os_error(libc::EEXIST));
     }
-    if let Err(e) = ctx.pt.poller.borrow_mut().add(fd, interest_of(POLLIN)) {
-        ctx.pt.fds.remove(fd);
-        return Err(e);
+    let listener = w.role.get() == super::wsi::Role::Listen;
+    if let Err(why) = ctx.pt.evlib.adopted(handle(w), fd, listener) {
+        return Err(std::io::Error::other(why));
     }
+    ctx.pt.fds.insert(fd, wsi);
     w.events.set(POLLIN);
     let mut args = lws_pollargs {
         fd,
@@ -80,35 +81,36 @@ pub unsafe fn insert(ctx: &Context, wsi: *mut Wsi) -> std::io::Result<()> {
         prev_events: 0,
     };
     tell(ctx, w, LWS_CALLBACK_LOCK_POLL, &mut args, 1);
+    ctx.pt.evlib.io(handle(w), fd, EV_START | EV_READ);
     tell(ctx, w, LWS_CALLBACK_ADD_POLL_FD, &mut args, 0);
     tell(ctx, w, LWS_CALLBACK_UNLOCK_POLL, &mut args, 1);
     Ok(())
 }
 
-/// Apply the change and announce CHANGE_MODE_POLL_FD (no lock pair).
+/// Apply the change: announce CHANGE_MODE_POLL_FD (no lock pair), then one
+/// `io` call per requested bit, in lws's order (read stop, read start,
+/// write stop, write start).
 fn change_inner(ctx: &Context, w: &Wsi, clear: i16, set: i16) {
     let prev = w.events.get();
     let next = (prev & !clear) | set;
-    if next != prev {
-        w.events.set(next);
-        if let Err(e) = ctx
-            .pt
-            .poller
-            .borrow_mut()
-            .modify(w.fd.get(), interest_of(next))
-        {
-            super::log::err(&format!(
-                "fd {}: changing poll interest failed: {e}",
-                w.fd.get()
-            ));
-        }
-    }
+    w.events.set(next);
     let mut args = lws_pollargs {
         fd: w.fd.get(),
         events: next as c_int,
         prev_events: prev as c_int,
     };
     tell(ctx, w, LWS_CALLBACK_CHANGE_MODE_POLL_FD, &mut args, 0);
+    let steps = [
+        (clear, POLLIN, EV_STOP | EV_READ),
+        (set, POLLIN, EV_START | EV_READ),
+        (clear, POLLOUT, EV_STOP | EV_WRITE),
+        (set, POLLOUT, EV_START | EV_WRITE),
+    ];
+    for (bits, bit, flags) in steps {
+        if bits & bit != 0 {
+            ctx.pt.evlib.io(handle(w), w.fd.get(), flags);
+        }
+    }
 }
 
 /// Clear then set poll bits on the wsi's descriptor.
@@ -151,7 +153,11 @@ fn accept_modulation(ctx: &Context) {
     }
 }
 
-/// Take the wsi's descriptor out of the backend and the table.
+/// Take the wsi's descriptor out of the table: LOCK_POLL, `io(STOP|READ|
+/// WRITE)` (twice while it is in the table: lws's core and platform layers
+/// each stop it), DEL_POLL_FD, listeners re-armed, UNLOCK_POLL. lws runs
+/// this again after the close callback, when only the lock pair, one `io`
+/// and the re-arming remain.
 pub fn remove(ctx: &Context, w: &Wsi) {
     let fd = w.fd.get();
     let mut args = lws_pollargs {
@@ -160,9 +166,11 @@ pub fn remove(ctx: &Context, w: &Wsi) {
         prev_events: 0,
     };
     tell(ctx, w, LWS_CALLBACK_LOCK_POLL, &mut args, 1);
+    let all = EV_STOP | EV_READ | EV_WRITE;
+    ctx.pt.evlib.io(handle(w), fd, all);
     if ctx.pt.fds.get(fd).is_some() {
-        // Best effort: the descriptor may already be gone.
-        let _ = ctx.pt.poller.borrow_mut().remove(fd);
+        ctx.pt.evlib.io(handle(w), fd, all);
+        ctx.pt.evlib.forget(fd);
         ctx.pt.fds.remove(fd);
         w.events.set(0);
         tell(ctx, w, LWS_CALLBACK_DEL_POLL_FD, &mut args, 0);

@@ -18,6 +18,8 @@ use std::os::raw::c_int;
 
 /// What a pass returns to `lws_service`.
 pub(crate) const PASS_OK: c_int = 0;
+/// The event library ran its own loop (`run_pt`).
+pub(crate) const PASS_RAN_FOREIGN_LOOP: c_int = 1;
 /// The pass could not run (called from the wrong thread).
 pub(crate) const PASS_ERROR: c_int = -1;
 /// The context was destroyed during the pass (and is now freed).
@@ -48,6 +50,11 @@ pub unsafe fn run_pass(this: *mut Context, timeout_ms: c_int) -> c_int {
     if !ctx.enter_loop_thread() {
         return PASS_ERROR;
     }
+    // An event library with its own loop (run_pt) runs it instead; lws then
+    // returns 1.
+    if ctx.pt.evlib.run(ctx.as_c()) {
+        return PASS_RAN_FOREIGN_LOOP;
+    }
     ctx.service_depth.set(ctx.service_depth.get() + 1);
 
     if !ctx.first_pass_done.replace(true) {
@@ -66,7 +73,7 @@ pub unsafe fn run_pass(this: *mut Context, timeout_ms: c_int) -> c_int {
         };
         let outcome = {
             let mut ready = ctx.pt.ready.borrow_mut();
-            ctx.pt.poller.borrow_mut().wait(wait, &mut ready)
+            ctx.pt.evlib.wait(wait, &mut ready)
         };
         match outcome {
             Ok(WaitOutcome::Ready(_)) => dispatch(ctx),
@@ -109,7 +116,6 @@ fn run_due(ctx: &Context) {
 /// Handle every descriptor the wait reported. Each is looked up again
 /// when its turn comes: a callback for an earlier one may have closed it.
 fn dispatch(ctx: &Context) {
-    let wake_fd = ctx.pt.wake.fd();
     let n = ctx.pt.ready.borrow().len();
     for i in 0..n {
         if ctx.lifecycle.get() != Lifecycle::Live {
@@ -118,13 +124,82 @@ fn dispatch(ctx: &Context) {
         let Some(ready) = ctx.pt.ready.borrow().get(i).copied() else {
             break;
         };
-        if ready.fd == wake_fd {
-            ctx.pt.wake.take();
-            ctx.broadcast_cancel();
-        } else if let Some(wsi) = ctx.pt.fds.get(ready.fd) {
+        if let Some(wsi) = ctx.pt.fds.get(ready.fd) {
             // SAFETY: a table member is a live boxed wsi.
             unsafe { crate::roles::raw::service(ctx, wsi, ready) };
         }
+    }
+}
+
+/// `lws_service_fd`: handle one descriptor the program's own loop found
+/// ready, as a pass would, without waiting and without running scheduled
+/// events. 0 when handled (`revents` cleared) or not ours (`revents` left
+/// for the program), 1 when the wsi closed (the program should look at the
+/// same slot of its array again), -1 when the context is being destroyed.
+///
+/// # Safety
+/// `this` must be a live context from `Box::into_raw`.
+pub unsafe fn service_fd(this: *mut Context, fd: c_int, revents: &mut i16) -> c_int {
+    // SAFETY: caller contract.
+    let ctx = unsafe { &*this };
+    if ctx.lifecycle.get() != Lifecycle::Live || !ctx.check_loop_thread("lws_service_fd") {
+        return -1;
+    }
+    let Some(wsi) = ctx.pt.fds.get(fd) else {
+        return 0;
+    };
+    let r = *revents;
+    let ready = crate::evlib::Ready {
+        fd,
+        readable: r & libc::POLLIN != 0,
+        writable: r & libc::POLLOUT != 0,
+        hangup: r & libc::POLLHUP != 0,
+        error: r & (libc::POLLERR | libc::POLLNVAL) != 0,
+    };
+    ctx.service_depth.set(ctx.service_depth.get() + 1);
+    // SAFETY: a table member is a live boxed wsi.
+    unsafe { crate::roles::raw::service(ctx, wsi, ready) };
+    ctx.service_depth.set(ctx.service_depth.get() - 1);
+    let closed = ctx.pt.fds.get(fd) != Some(wsi);
+    ctx.reap();
+    if ctx.lifecycle.get() == Lifecycle::DestroyDeferred && ctx.service_depth.get() == 0 {
+        // SAFETY: nothing of ours is running any more.
+        unsafe { Context::finish_destroy(this) };
+        return -1;
+    }
+    if closed {
+        return 1;
+    }
+    *revents = 0;
+    0
+}
+
+/// `lws_service_adjust_timeout`: what a program's own loop may wait for.
+/// Initialises protocols and runs due scheduled events first (this is
+/// where a custom loop gets its timers), then answers 0 when work is
+/// pending, else `timeout_ms` lowered to the next scheduled event, rounded
+/// up so an event under 1 ms away does not make the program spin.
+///
+/// # Safety
+/// `this` must be a live context from `Box::into_raw`.
+pub unsafe fn adjust_timeout(this: *mut Context, timeout_ms: c_int) -> c_int {
+    // SAFETY: caller contract.
+    let ctx = unsafe { &*this };
+    if !ctx.check_loop_thread("lws_service_adjust_timeout") {
+        return timeout_ms;
+    }
+    ctx.service_depth.set(ctx.service_depth.get() + 1);
+    ctx.init_all_protocols();
+    run_due(ctx);
+    ctx.service_depth.set(ctx.service_depth.get() - 1);
+    ctx.reap();
+    if !ctx.pt.rx_resumed.borrow().is_empty() {
+        return 0;
+    }
+    match wait_ms_until(ctx.pt.sul.next_due(), now_usecs()) {
+        -1 => timeout_ms,
+        ms if timeout_ms < 0 => ms,
+        ms => ms.min(timeout_ms),
     }
 }
 

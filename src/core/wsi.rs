@@ -27,6 +27,9 @@ pub enum Role {
     Listen,
     /// a UDP socket (`lws_create_adopt_udp`, `LWS_ADOPT_FLAG_UDP`)
     Udp,
+    /// the service thread's wake descriptor (lws's "event pipe"): no vhost,
+    /// no protocol; readable means EVENT_WAIT_CANCELLED is due
+    Pipe,
 }
 
 /// Where a wsi is in its life.

@@ -1,12 +1,67 @@
-//! How the default loop waits for descriptors. One small contract, one file
-//! per backend: epoll (the default on Linux) and poll (a complete fallback,
-//! chosen with `RWSLOOP_BACKEND=poll` or `RWSLOOP_SERVER_OPTION_POLL_BACKEND`).
-//! Foreign loops and custom ops tables join through the same layer later.
+//! How the loop waits. Two contracts:
+//!
+//! - [`EventLib`], the Rust mirror of lws's `struct lws_event_loop_ops`:
+//!   what the core tells an event library (a descriptor appeared, start/stop
+//!   read/write interest, a wsi is closing, teardown) and how a service pass
+//!   waits. Every event library implements it: the default loop
+//!   ([`default::DefaultLoop`]) and a program's C ops table
+//!   ([`custom::Custom`], wrapped, not special-cased). Nothing above this
+//!   module knows which one runs.
+//! - [`Poller`], the default loop's readiness backend: epoll (the default on
+//!   Linux) or poll (a complete fallback, chosen with `RWSLOOP_BACKEND=poll`
+//!   or `RWSLOOP_SERVER_OPTION_POLL_BACKEND`).
 
+pub mod custom;
+pub mod default;
 pub mod epoll;
 pub mod poll;
 
-use std::os::raw::c_int;
+use crate::ffi::types::{lws, lws_context};
+use std::os::raw::{c_int, c_void};
+
+/// `LWS_EV_READ`: the interest concerns input.
+pub const EV_READ: u32 = 1;
+/// `LWS_EV_WRITE`: the interest concerns output.
+pub const EV_WRITE: u32 = 2;
+/// `LWS_EV_START`: begin watching.
+pub const EV_START: u32 = 4;
+/// `LWS_EV_STOP`: stop watching.
+pub const EV_STOP: u32 = 8;
+
+/// What the core asks of an event library (mirrors lws_event_loop_ops).
+/// Methods take `&self`: an implementation may call back into the library
+/// (a C ops table does), so it keeps its own state in cells.
+pub trait EventLib {
+    /// For logs.
+    fn name(&self) -> String;
+    /// Context and service-thread setup (`init_context`, `init_pt`), given
+    /// the program's loop object for thread 0 (or NULL).
+    fn init(&self, cx: *mut lws_context, foreign_loop: *mut c_void) -> Result<(), String>;
+    /// A descriptor is about to enter the table: `init_vhost_listen_wsi`
+    /// for listeners, `sock_accept` for the rest. An error refuses it.
+    fn adopted(&self, wsi: *mut lws, fd: c_int, listener: bool) -> Result<(), String>;
+    /// Start or stop interest (`EV_START`/`EV_STOP` with `EV_READ`/`EV_WRITE`).
+    fn io(&self, wsi: *mut lws, fd: c_int, flags: u32);
+    /// The descriptor has left lws's own table.
+    fn forget(&self, fd: c_int);
+    /// `wsi_logical_close`: true when the library will finish the close
+    /// itself later (through `__lws_close_free_wsi_final`).
+    fn logical_close(&self, wsi: *mut lws) -> bool;
+    /// `destroy_wsi`: the wsi's memory is about to be freed.
+    fn destroy_wsi(&self, wsi: *mut lws);
+    /// `destroy_pt`: the service thread's wsis are all closed.
+    fn destroy_pt(&self, cx: *mut lws_context);
+    /// `destroy_context2`: late teardown (called before and after the
+    /// protocols' PROTOCOL_DESTROY, as lws does).
+    fn destroy_context(&self, cx: *mut lws_context);
+    /// One wait on lws's own descriptor table, for `lws_service`.
+    fn wait(&self, timeout_ms: c_int, out: &mut Vec<Ready>) -> std::io::Result<WaitOutcome>;
+    /// `run_pt`: if the library runs its own loop, run it and return true
+    /// (lws_service then returns 1); false to use [`EventLib::wait`].
+    fn run(&self, cx: *mut lws_context) -> bool;
+    /// The zeroed per-thread area the library asked for (never NULL).
+    fn pt_area(&self) -> *mut c_void;
+}
 
 /// What a descriptor is waited for.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

@@ -7,7 +7,9 @@ use super::types::{lws_context, lws_context_creation_info};
 use super::vhost::vhost_config_from_info;
 use crate::core::context::{Context, ContextSettings, Lifecycle};
 use crate::core::log;
-use crate::evlib::Backend;
+use crate::evlib::custom::Custom;
+use crate::evlib::default::DefaultLoop;
+use crate::evlib::{Backend, EventLib};
 use std::os::raw::{c_int, c_void};
 use std::ptr;
 
@@ -18,12 +20,39 @@ const DEFAULT_CONNECT_TIMEOUT_SECS: u32 = 20;
 /// Why a creation info cannot be served (yet), if it cannot.
 fn unsupported(info: &lws_context_creation_info) -> Option<&'static str> {
     if info.options & FOREIGN_LOOP_BITS != 0 {
-        return Some("foreign event loops (LWS_SERVER_OPTION_LIBUV/LIBEVENT/LIBEV/GLIB/SDEVENT/ULOOP) are not supported yet");
-    }
-    if !info.event_lib_custom.is_null() {
-        return Some("custom event libs (info.event_lib_custom) are not supported yet");
+        return Some(
+            "foreign event loops (LWS_SERVER_OPTION_LIBUV/LIBEVENT/LIBEV/GLIB/SDEVENT/ULOOP) are not supported yet",
+        );
     }
     None
+}
+
+/// The event library the context runs on: the program's own ops table
+/// (`info.event_lib_custom`) wrapped around our table, or the default loop.
+fn event_lib_for(info: &lws_context_creation_info) -> Result<Box<dyn EventLib>, String> {
+    let own_table = DefaultLoop::new(backend_for(info.options))
+        .map_err(|e| format!("cannot open the poll backend: {e}"))?;
+    if info.event_lib_custom.is_null() {
+        return Ok(Box::new(own_table));
+    }
+    // SAFETY: the program's plugin descriptor (lws does not check its magic
+    // or hash for a custom event lib, and neither do we).
+    let ops = unsafe { (*info.event_lib_custom).ops };
+    if ops.is_null() {
+        return Err("info.event_lib_custom has no ops table".into());
+    }
+    // SAFETY: the ops table outlives the context (lws contract); info is
+    // valid for the whole creation.
+    Ok(Box::new(unsafe { Custom::new(ops, info, own_table) }))
+}
+
+/// The program's loop object for service thread 0, or NULL.
+fn foreign_loop(info: &lws_context_creation_info) -> *mut c_void {
+    if info.foreign_loops.is_null() {
+        return ptr::null_mut();
+    }
+    // SAFETY: an array with at least one entry per service thread.
+    unsafe { *info.foreign_loops }
 }
 
 fn backend_for(options: u64) -> Backend {
@@ -88,8 +117,8 @@ fn create(info: &lws_context_creation_info) -> Result<*mut Context, String> {
             n => n,
         },
     };
-    let backend = backend_for(info.options);
-    let ctx = Context::new(settings, backend).map_err(|e| format!("cannot start the loop: {e}"))?;
+    let evlib = event_lib_for(info)?;
+    let ctx = Context::new(settings, evlib).map_err(|e| format!("cannot start the loop: {e}"))?;
     let ctx = Box::into_raw(ctx);
     // From here on, failures must free the context again.
     let fail = |why: String| {
@@ -97,6 +126,10 @@ fn create(info: &lws_context_creation_info) -> Result<*mut Context, String> {
         unsafe { Context::finish_destroy(ctx) };
         Err(why)
     };
+    // SAFETY: ctx is live.
+    if let Err(why) = unsafe { &*ctx }.start(foreign_loop(info)) {
+        return fail(why);
+    }
     if info.options & EXPLICIT_VHOSTS == 0 {
         // SAFETY: ctx is live.
         let c = unsafe { &*ctx };

@@ -68,6 +68,10 @@ pub unsafe extern "C" fn lwsl_hexdump_level(level: c_int, vbuf: *const c_void, l
             log::emit(level, "(hexdump: NULL ptr)\n");
             return;
         }
+        if len == 0 {
+            log::emit(level, "(hexdump: zero length)\n");
+            return;
+        }
         // SAFETY: caller guarantees len readable bytes.
         let data = unsafe { std::slice::from_raw_parts(vbuf as *const u8, len) };
         for line in log::hexdump_lines(data) {

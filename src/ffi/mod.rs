@@ -6,6 +6,7 @@
 pub mod adopt;
 pub mod client;
 pub mod context;
+pub mod evlib;
 pub mod guard;
 pub mod handles;
 pub mod logs;

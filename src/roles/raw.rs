@@ -42,6 +42,10 @@ pub unsafe fn service(ctx: &Context, wsi: *mut Wsi, ready: Ready) {
         Role::RawFile => unsafe { service_file(ctx, wsi, ready) },
         // SAFETY: forwarded.
         Role::Listen => unsafe { crate::core::listen::service(ctx, wsi) },
+        Role::Pipe => {
+            ctx.pt.wake.take();
+            ctx.broadcast_cancel();
+        }
         Role::Fake => {}
     }
 }

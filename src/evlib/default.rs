@@ -1,0 +1,117 @@
+//! The default event library: lws's own descriptor table waited on with a
+//! [`Poller`] (epoll or poll). It is also the table a custom event library
+//! falls back to when `lws_service` is called without a `run_pt`.
+
+use super::{
+    Backend, EventLib, Interest, Poller, Ready, WaitOutcome, EV_READ, EV_START, EV_STOP, EV_WRITE,
+};
+use crate::ffi::types::{lws, lws_context};
+use std::cell::RefCell;
+use std::os::raw::{c_int, c_void};
+use std::ptr::NonNull;
+
+/// Per-descriptor interest, and whether the poller knows the descriptor.
+#[derive(Clone, Copy, Default)]
+struct Slot {
+    registered: bool,
+    interest: Interest,
+}
+
+/// The default loop.
+pub struct DefaultLoop {
+    poller: RefCell<Box<dyn Poller>>,
+    slots: RefCell<Vec<Slot>>,
+}
+
+impl DefaultLoop {
+    /// A loop over `backend`.
+    pub fn new(backend: Backend) -> std::io::Result<DefaultLoop> {
+        Ok(DefaultLoop {
+            poller: RefCell::new(backend.open()?),
+            slots: RefCell::new(Vec::new()),
+        })
+    }
+
+    /// Which backend waits.
+    pub fn backend_name(&self) -> &'static str {
+        self.poller.borrow().name()
+    }
+}
+
+impl EventLib for DefaultLoop {
+    fn name(&self) -> String {
+        self.backend_name().to_string()
+    }
+
+    fn init(&self, _cx: *mut lws_context, _foreign_loop: *mut c_void) -> Result<(), String> {
+        Ok(())
+    }
+
+    fn adopted(&self, _wsi: *mut lws, _fd: c_int, _listener: bool) -> Result<(), String> {
+        Ok(())
+    }
+
+    fn io(&self, _wsi: *mut lws, fd: c_int, flags: u32) {
+        let Ok(i) = usize::try_from(fd) else { return };
+        let mut slots = self.slots.borrow_mut();
+        if slots.len() <= i {
+            let grown = (i + 1).max(slots.len() * 2);
+            slots.resize(grown, Slot::default());
+        }
+        let slot = &mut slots[i];
+        let on = flags & EV_START != 0 && flags & EV_STOP == 0;
+        if flags & EV_READ != 0 {
+            slot.interest.read = on;
+        }
+        if flags & EV_WRITE != 0 {
+            slot.interest.write = on;
+        }
+        let mut poller = self.poller.borrow_mut();
+        let result = if slot.registered {
+            poller.modify(fd, slot.interest)
+        } else {
+            slot.registered = true;
+            poller.add(fd, slot.interest)
+        };
+        if let Err(e) = result {
+            crate::core::log::err(&format!(
+                "fd {fd}: the {} backend refused it: {e}",
+                poller.name()
+            ));
+        }
+    }
+
+    fn forget(&self, fd: c_int) {
+        let Ok(i) = usize::try_from(fd) else { return };
+        if let Some(slot) = self.slots.borrow_mut().get_mut(i) {
+            if slot.registered {
+                // Best effort: the descriptor may already be closed.
+                let _ = self.poller.borrow_mut().remove(fd);
+            }
+            *slot = Slot::default();
+        }
+    }
+
+    fn logical_close(&self, _wsi: *mut lws) -> bool {
+        false
+    }
+
+    fn destroy_wsi(&self, _wsi: *mut lws) {}
+
+    fn destroy_pt(&self, _cx: *mut lws_context) {}
+
+    fn destroy_context(&self, _cx: *mut lws_context) {}
+
+    fn wait(&self, timeout_ms: c_int, out: &mut Vec<Ready>) -> std::io::Result<WaitOutcome> {
+        self.poller.borrow_mut().wait(timeout_ms, out)
+    }
+
+    fn run(&self, _cx: *mut lws_context) -> bool {
+        false
+    }
+
+    fn pt_area(&self) -> *mut c_void {
+        // lws never hands out NULL here, even for an empty area.
+        NonNull::<u64>::dangling().as_ptr() as *mut c_void
+    }
+}
