@@ -89,6 +89,12 @@ SIGNATURES: Dict[str, Signature] = {
     "lws_adopt_socket_vhost_readbuf": (c_void_p, (_vh, _fd, c_char_p, c_size_t), _),
     # connections (lws-misc.h, lws-writeable.h, lws-write.h, lws-timeout-timer.h)
     "lws_get_socket_fd": (c_int, (_wsi,), _),
+    "lws_create_adopt_udp": (
+        c_void_p,
+        (_vh, c_char_p, c_int, c_int, c_char_p, c_char_p, _wsi, c_void_p, c_void_p, c_char_p),
+        _,
+    ),
+    "lws_get_udp": (c_void_p, (_wsi,), _),
     "lws_client_connect_via_info": (c_void_p, (c_void_p,), _),
     "lws_get_network_wsi": (c_void_p, (_wsi,), _),
     "lws_get_peer_simple": (c_char_p, (_wsi, c_void_p, c_size_t), _),
@@ -106,6 +112,12 @@ SIGNATURES: Dict[str, Signature] = {
     # service (lws-service.h)
     "lws_service": (c_int, (_ctx, c_int), _),
     "lws_service_tsi": (c_int, (_ctx, c_int, c_int), _),
+    "lws_service_fd": (c_int, (_ctx, c_void_p), _),
+    "lws_service_fd_tsi": (c_int, (_ctx, c_void_p, c_int), _),
+    "lws_service_adjust_timeout": (c_int, (_ctx, c_int, c_int), _),
+    "lws_evlib_tsi_to_evlib_pt": (c_void_p, (_ctx, c_int), _),
+    "lws_evlib_wsi_to_evlib_pt": (c_void_p, (_wsi,), _),
+    "__lws_close_free_wsi_final": (None, (_wsi,), _),
     "lws_cancel_service": (None, (_ctx,), _),
     "lws_cancel_service_pt": (None, (_wsi,), _),
     # scheduled callbacks (lws-timeout-timer.h)
