@@ -51,6 +51,13 @@ X(service_nonblocking)
 X(service_signal_interrupts_wait)
 X(service_no_spin)
 
+/* Raw sockets, files, listeners, clients, UDP, custom event libs and
+ * external poll: test-raw*.c, test-udp.c, test-custom*.c, test-extpoll.c */
+#include "test-list-raw.h"
+
+/* Bounded stress and idle tests: test-stress*.c, test-idle*.c */
+#include "test-list-stress.h"
+
 /* test-harness.c: run only when named */
 X(harness_pass)
 X(harness_fail_int)

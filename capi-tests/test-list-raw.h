@@ -1,0 +1,1 @@
+/* Tests of RAW wsis and custom event libraries: one X(name) per test. */

@@ -1,0 +1,1 @@
+/* Bounded stress and idle tests: one X(name) per test. */
