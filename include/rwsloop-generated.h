@@ -1875,7 +1875,7 @@ struct lws_context_creation_info {
 
 /*
  `lws_log_emit_t`: where formatted log lines go
- (the second argument of lws_set_log_level(); NULL selects stderr).
+ (the second argument of lws_set_log_level(); NULL keeps the current one).
  */
 typedef void (*lws_log_emit_t)(int level, const char *line);
 
