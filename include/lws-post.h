@@ -83,6 +83,9 @@ LWS_VISIBLE LWS_EXTERN void
 _lws_logv(int filter, const char *format, va_list vl);
 LWS_VISIBLE LWS_EXTERN int
 lws_snprintf(char *str, size_t size, const char *format, ...) LWS_FORMAT(3);
+/* open(2) with O_CLOEXEC added; the mode follows when O_CREAT asks for it. */
+LWS_VISIBLE LWS_EXTERN int
+lws_open(const char *__file, int __oflag, ...);
 
 /* A disabled level still swallows its arguments without evaluating them. */
 #define _LWS_LOG_OFF(...) do { } while (0)

@@ -2273,6 +2273,26 @@ size_t lws_get_random(struct lws_context *context, void *buf, size_t len);
 const char *lws_cmdline_option(int argc, const char **argv, const char *val);
 
 /*
+ This host's name (from gethostname when the context was made).
+
+ # Safety
+ `context` NULL or live.
+ */
+const char *lws_canonical_hostname(struct lws_context *context);
+
+/*
+ Apply the options every lws example understands: `-d <mask>` sets the
+ log level (default err, warn, notice, user), `--ignore-sigterm` makes
+ SIGTERM harmless. Fault-injection options are accepted and ignored.
+
+ # Safety
+ `argv` holds `argc` C strings; `info` NULL or a creation info.
+ */
+void lws_cmdline_option_handle_builtin(int argc,
+                                       const char **argv,
+                                       struct lws_context_creation_info *info);
+
+/*
  One service pass: wait for the next descriptor or scheduled event
  (`timeout_ms` < 0: don't wait), handle it, return. 0 normally, -1 if
  the context was destroyed during the pass (it is freed then), 1 for a
@@ -2395,6 +2415,33 @@ lws_usec_t lws_now_usecs(void);
  Wall-clock seconds since the Unix epoch.
  */
 unsigned long lws_now_secs(void);
+
+/*
+ Schedule `sul` for the next back-off delay of `retry` and count the try
+ in `*ctry`. Returns 1 without scheduling once the tries exceed the
+ policy's `conceal_count` (or when there is no policy), else 0.
+
+ # Safety
+ `context` NULL or live; `sul` a valid node; `retry` NULL or a policy;
+ `ctry` a valid counter.
+ */
+int lws_retry_sul_schedule(struct lws_context *context,
+                           int tid,
+                           lws_sorted_usec_list_t *sul,
+                           const lws_retry_bo_t *retry,
+                           sul_cb_t cb,
+                           uint16_t *ctry);
+
+/*
+ `lws_retry_sul_schedule` with the context and retry policy of `wsi`.
+
+ # Safety
+ `wsi` NULL or live; `sul` a valid node; `ctry` a valid counter.
+ */
+int lws_retry_sul_schedule_retry_wsi(struct lws *wsi,
+                                     lws_sorted_usec_list_t *sul,
+                                     sul_cb_t cb,
+                                     uint16_t *ctry);
 
 /*
  Close `wsi` after `secs` seconds (0 cancels; LWS_TO_KILL_ASYNC closes on
@@ -2622,6 +2669,16 @@ void lws_rx_flow_allow_all_protocol(const struct lws_context *context,
                                     const struct lws_protocols *protocol);
 
 /*
+ For a raw callback that has finished its exchange: -1 (return it to
+ close now) when nothing is left to send; 0 when output is still queued,
+ in which case the wsi closes by itself once it has been sent.
+
+ # Safety
+ `wsi` NULL or live.
+ */
+int lws_raw_transaction_completed(struct lws *wsi);
+
+/*
  The context a wsi belongs to.
 
  # Safety
@@ -2702,6 +2759,15 @@ struct lws *lws_get_network_wsi(struct lws *wsi);
  `wsi` NULL or live; `name` writable for `namelen` bytes.
  */
 const char *lws_get_peer_simple(struct lws *wsi, char *name, size_t namelen);
+
+/*
+ A short label for the wsi in logs: "[wsi|<kind>|fd <n>]". Valid while
+ the wsi is.
+
+ # Safety
+ `wsi` must be NULL or live.
+ */
+const char *lws_wsi_tag(struct lws *wsi);
 
 #ifdef __cplusplus
 }  // extern "C"

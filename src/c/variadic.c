@@ -3,6 +3,8 @@
  * define those, so each one formats here and hands a finished string to Rust.
  * Nothing else belongs in this file.
  */
+#define _GNU_SOURCE /* O_TMPFILE */
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -53,4 +55,18 @@ int lws_snprintf(char *buffer, size_t size, const char *format, ...)
 	if ((size_t)n >= size)
 		return (int)size;
 	return n;
+}
+
+/* lws's open(): the descriptor never leaks into children the program forks. */
+int lws_open(const char *file, int flags, ...)
+{
+	va_list args;
+	mode_t mode = 0;
+
+	if (flags & (O_CREAT | O_TMPFILE)) {
+		va_start(args, flags);
+		mode = (mode_t)va_arg(args, unsigned int);
+		va_end(args);
+	}
+	return open(file, flags | O_CLOEXEC, mode);
 }

@@ -66,6 +66,10 @@ pub struct ContextSettings {
     pub timeout_secs: u32,
     /// how long an outgoing connect may take
     pub connect_timeout_secs: u32,
+    /// this host's name, for lws_canonical_hostname
+    pub hostname: std::ffi::CString,
+    /// the retry/back-off policy wsis of this context use
+    pub retry_policy: *const crate::ffi::types::lws_retry_bo_t,
     /// `info.pcontext`: NULLed when the context is freed
     pub pcontext: *mut *mut lws_context,
 }

@@ -19,6 +19,10 @@ pub(crate) const LLL_INFO: c_int = 1 << 3;
 /// how many level bits there are
 pub(crate) const LLL_COUNT: u32 = 12;
 
+/// What lws_cmdline_option_handle_builtin sets without `-d`: errors,
+/// warnings, notices and user messages.
+pub(crate) const DEFAULT_EXAMPLE_LEVELS: c_int = LLL_ERR | LLL_WARN | LLL_NOTICE | (1 << 10);
+
 /// One letter per level bit, in bit order.
 const LEVEL_LETTERS: &[u8; LLL_COUNT as usize] = b"EWNIDPHXCLUT";
 

@@ -78,6 +78,10 @@ pub struct Wsi {
     pub writable_requested: Cell<bool>,
     /// our writeable callback is running
     pub handling_pollout: Cell<bool>,
+    /// close once `pending_out` has drained (lws_raw_transaction_completed)
+    pub close_when_drained: Cell<bool>,
+    /// `lws_wsi_tag`, made on first use
+    pub tag: RefCell<Option<std::ffi::CString>>,
     /// POLLOUT was asked for during that callback
     pub leave_pollout_active: Cell<bool>,
     /// bytes lws_write accepted but the kernel has not taken yet
@@ -121,6 +125,8 @@ impl Wsi {
             events: Cell::new(0),
             writable_requested: Cell::new(false),
             handling_pollout: Cell::new(false),
+            close_when_drained: Cell::new(false),
+            tag: RefCell::new(None),
             leave_pollout_active: Cell::new(false),
             pending_out: RefCell::new(VecDeque::new()),
             rx_paused: Cell::new(0),

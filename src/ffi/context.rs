@@ -3,7 +3,7 @@
 use super::guard::guard;
 use super::handles;
 use super::options::{EXPLICIT_VHOSTS, FOREIGN_LOOP_BITS, RWSLOOP_SERVER_OPTION_POLL_BACKEND};
-use super::types::{lws_context, lws_context_creation_info};
+use super::types::{lws_context, lws_context_creation_info, lws_retry_bo_t};
 use super::vhost::vhost_config_from_info;
 use crate::core::context::{Context, ContextSettings, Lifecycle};
 use crate::core::log;
@@ -16,6 +16,21 @@ use std::ptr;
 const DEFAULT_SERV_BUF_SIZE: usize = 4096;
 const DEFAULT_TIMEOUT_SECS: u32 = 15;
 const DEFAULT_CONNECT_TIMEOUT_SECS: u32 = 20;
+
+/// lws's default retry policy: back off 1, 3, 9, 17 s with 20 % jitter,
+/// give up after 4 tries; ping after 300 s idle, hang up after 310 s.
+static DEFAULT_RETRY_TABLE: [u32; 4] = [1000, 3000, 9000, 17000];
+struct SharedPolicy(lws_retry_bo_t);
+// SAFETY: the policy and its table are immutable statics.
+unsafe impl Sync for SharedPolicy {}
+static DEFAULT_RETRY: SharedPolicy = SharedPolicy(lws_retry_bo_t {
+    retry_ms_table: DEFAULT_RETRY_TABLE.as_ptr(),
+    retry_ms_table_count: 4,
+    conceal_count: 4,
+    secs_since_valid_ping: 300,
+    secs_since_valid_hangup: 310,
+    jitter_percent: 20,
+});
 
 /// Why a creation info cannot be served (yet), if it cannot.
 fn unsupported(info: &lws_context_creation_info) -> Option<&'static str> {
@@ -112,6 +127,11 @@ fn create(info: &lws_context_creation_info) -> Result<*mut Context, String> {
             n => n,
         },
         pcontext: info.pcontext,
+        hostname: crate::sys::fd::hostname(),
+        retry_policy: match info.retry_and_idle_policy.is_null() {
+            true => &DEFAULT_RETRY.0,
+            false => info.retry_and_idle_policy,
+        },
         connect_timeout_secs: match info.connect_timeout_secs {
             0 => DEFAULT_CONNECT_TIMEOUT_SECS,
             n => n,

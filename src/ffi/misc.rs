@@ -1,7 +1,7 @@
 //! Small helpers every lws program touches (lws-misc.h, lws-writeable.h).
 
 use super::guard::guard;
-use super::types::{lws, lws_callback_reasons, lws_context};
+use super::types::{lws, lws_callback_reasons, lws_context, lws_context_creation_info};
 use std::ffi::CStr;
 use std::os::raw::{c_char, c_int, c_void};
 use std::ptr;
@@ -126,3 +126,53 @@ pub unsafe extern "C" fn lws_cmdline_option(
         ptr::null()
     })
 }
+
+/// This host's name (from gethostname when the context was made).
+///
+/// # Safety
+/// `context` NULL or live.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn lws_canonical_hostname(context: *mut lws_context) -> *const c_char {
+    guard("lws_canonical_hostname", || {
+        // SAFETY: caller contract.
+        unsafe { super::handles::context_on_loop("lws_canonical_hostname", context) }
+            .map_or(ptr::null(), |c| c.settings.hostname.as_ptr())
+    })
+}
+
+/// Apply the options every lws example understands: `-d <mask>` sets the
+/// log level (default err, warn, notice, user), `--ignore-sigterm` makes
+/// SIGTERM harmless. Fault-injection options are accepted and ignored.
+///
+/// # Safety
+/// `argv` holds `argc` C strings; `info` NULL or a creation info.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn lws_cmdline_option_handle_builtin(
+    argc: c_int,
+    argv: *mut *const c_char,
+    info: *mut lws_context_creation_info,
+) {
+    let _ = info;
+    guard("lws_cmdline_option_handle_builtin", || {
+        let mut level = crate::core::log::DEFAULT_EXAMPLE_LEVELS;
+        // SAFETY: forwarded caller contract.
+        let d = unsafe { lws_cmdline_option(argc, argv, c"-d".as_ptr()) };
+        if !d.is_null() {
+            // SAFETY: a C string inside argv.
+            level = unsafe { libc::atoi(d) };
+        }
+        // SAFETY: as above.
+        if !unsafe { lws_cmdline_option(argc, argv, c"--ignore-sigterm".as_ptr()) }.is_null() {
+            // SAFETY: installing a do-nothing handler, as lws does.
+            unsafe {
+                libc::signal(
+                    libc::SIGTERM,
+                    ignore_signal as *const () as libc::sighandler_t,
+                )
+            };
+        }
+        crate::core::log::set_level(level, None);
+    })
+}
+
+extern "C" fn ignore_signal(_: c_int) {}

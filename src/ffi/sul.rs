@@ -3,7 +3,9 @@
 
 use super::guard::guard;
 use super::handles;
-use super::types::{lws_context, lws_sorted_usec_list_t, lws_usec_t, sul_cb_t};
+use super::types::{
+    lws, lws_context, lws_retry_bo_t, lws_sorted_usec_list_t, lws_usec_t, sul_cb_t,
+};
 use crate::core::log;
 use crate::core::sul::{self, SulClass};
 use crate::sys::clock;
@@ -167,4 +169,97 @@ pub extern "C" fn lws_now_usecs() -> lws_usec_t {
 #[unsafe(no_mangle)]
 pub extern "C" fn lws_now_secs() -> c_ulong {
     clock::wall_secs() as c_ulong
+}
+
+/// The next back-off delay (ms) from `retry` for try number `*ctry`, which
+/// is then counted; and whether that try is still within `conceal_count`.
+/// The table's entry (its last once exhausted; 3 s without a table) plus a
+/// random 0..jitter_percent % (30 % when the table leaves it 0), as lws.
+fn retry_delay_ms(retry: Option<&lws_retry_bo_t>, ctry: &mut u16) -> (u64, bool) {
+    let mut ms: u64 = 3000;
+    let mut percent: u64 = 30;
+    if let Some(r) = retry {
+        let n = r.retry_ms_table_count as usize;
+        if n > 0 && !r.retry_ms_table.is_null() {
+            let i = (*ctry as usize).min(n - 1);
+            // SAFETY: the table has retry_ms_table_count entries.
+            ms = unsafe { *r.retry_ms_table.add(i) } as u64;
+        }
+        if r.jitter_percent != 0 {
+            percent = r.jitter_percent as u64;
+        }
+    }
+    let mut rnd = [0u8; 2];
+    // SAFETY: two writable bytes.
+    unsafe { libc::getrandom(rnd.as_mut_ptr().cast(), 2, 0) };
+    ms += ((ms * percent * u16::from_ne_bytes(rnd) as u64) >> 16) / 100;
+    *ctry = ctry.saturating_add(1);
+    let within = retry.is_some_and(|r| *ctry <= r.conceal_count);
+    (ms, within)
+}
+
+/// Schedule `sul` for the next back-off delay of `retry` and count the try
+/// in `*ctry`. Returns 1 without scheduling once the tries exceed the
+/// policy's `conceal_count` (or when there is no policy), else 0.
+///
+/// # Safety
+/// `context` NULL or live; `sul` a valid node; `retry` NULL or a policy;
+/// `ctry` a valid counter.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn lws_retry_sul_schedule(
+    context: *mut lws_context,
+    tid: c_int,
+    sul: *mut lws_sorted_usec_list_t,
+    retry: *const lws_retry_bo_t,
+    cb: sul_cb_t,
+    ctry: *mut u16,
+) -> c_int {
+    guard("lws_retry_sul_schedule", || {
+        if ctry.is_null() {
+            log::err("lws_retry_sul_schedule: NULL try counter");
+            return 1;
+        }
+        // SAFETY: caller contract on retry and ctry.
+        let (ms, within) = retry_delay_ms(unsafe { retry.as_ref() }, unsafe { &mut *ctry });
+        if !within {
+            return 1;
+        }
+        let us = (ms as lws_usec_t).saturating_mul(1000);
+        // SAFETY: forwarded.
+        unsafe {
+            schedule_in(
+                "lws_retry_sul_schedule",
+                context,
+                tid,
+                sul,
+                cb,
+                us,
+                SulClass::Normal,
+            )
+        };
+        0
+    })
+}
+
+/// `lws_retry_sul_schedule` with the context and retry policy of `wsi`.
+///
+/// # Safety
+/// `wsi` NULL or live; `sul` a valid node; `ctry` a valid counter.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn lws_retry_sul_schedule_retry_wsi(
+    wsi: *mut lws,
+    sul: *mut lws_sorted_usec_list_t,
+    cb: sul_cb_t,
+    ctry: *mut u16,
+) -> c_int {
+    guard("lws_retry_sul_schedule_retry_wsi", || {
+        // SAFETY: caller contract.
+        let Some(w) = (unsafe { handles::wsi_on_loop("lws_retry_sul_schedule_retry_wsi", wsi) })
+        else {
+            return 1;
+        };
+        let policy = w.ctx().settings.retry_policy;
+        // SAFETY: forwarded.
+        unsafe { lws_retry_sul_schedule(w.ctx().as_c(), 0, sul, policy, cb, ctry) }
+    })
 }

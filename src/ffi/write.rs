@@ -268,3 +268,26 @@ pub unsafe extern "C" fn lws_rx_flow_allow_all_protocol(
         }
     })
 }
+
+/// For a raw callback that has finished its exchange: -1 (return it to
+/// close now) when nothing is left to send; 0 when output is still queued,
+/// in which case the wsi closes by itself once it has been sent.
+///
+/// # Safety
+/// `wsi` NULL or live.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn lws_raw_transaction_completed(wsi: *mut lws) -> c_int {
+    guard("lws_raw_transaction_completed", || {
+        // SAFETY: caller contract.
+        let Some(w) = (unsafe { handles::wsi_on_loop("lws_raw_transaction_completed", wsi) })
+        else {
+            return -1;
+        };
+        if w.pending_out.borrow().is_empty() {
+            return -1;
+        }
+        w.close_when_drained.set(true);
+        request_writable(w);
+        0
+    })
+}

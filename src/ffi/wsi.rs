@@ -152,3 +152,24 @@ pub unsafe extern "C" fn lws_get_peer_simple(
         name
     })
 }
+
+/// A short label for the wsi in logs: "[wsi|<kind>|fd <n>]". Valid while
+/// the wsi is.
+///
+/// # Safety
+/// `wsi` must be NULL or live.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn lws_wsi_tag(wsi: *mut lws) -> *const c_char {
+    guard("lws_wsi_tag", || {
+        // SAFETY: caller contract.
+        let Some(w) = (unsafe { handles::wsi(wsi) }) else {
+            return c"[null wsi]".as_ptr();
+        };
+        let mut tag = w.tag.borrow_mut();
+        let text = tag.get_or_insert_with(|| {
+            let kind = format!("{:?}", w.role.get()).to_lowercase();
+            std::ffi::CString::new(format!("[wsi|{kind}|fd {}]", w.fd.get())).unwrap_or_default()
+        });
+        text.as_ptr()
+    })
+}

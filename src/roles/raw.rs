@@ -229,7 +229,12 @@ unsafe fn handle_pollout(ctx: &Context, wsi: *mut Wsi) {
             // Still more to send, or drained: the writeable callback the
             // program asked for comes on the next POLLOUT, as in lws.
             Ok(()) => {
-                if w.pending_out.borrow().is_empty() && !w.writable_requested.get() {
+                let drained = w.pending_out.borrow().is_empty();
+                if drained && w.close_when_drained.get() {
+                    // lws_raw_transaction_completed asked for this.
+                    // SAFETY: forwarded.
+                    unsafe { close(ctx, wsi) };
+                } else if drained && !w.writable_requested.get() {
                     pollfd::change(ctx, w, POLLOUT, 0);
                 }
                 return;

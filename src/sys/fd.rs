@@ -45,3 +45,15 @@ pub fn peer_address(fd: c_int) -> Option<String> {
         _ => None,
     }
 }
+
+/// This host's name, or "localhost" if it cannot be read.
+pub fn hostname() -> std::ffi::CString {
+    let mut buf = [0u8; 256];
+    // SAFETY: gethostname writes at most buf.len() bytes.
+    let ok = unsafe { libc::gethostname(buf.as_mut_ptr().cast(), buf.len()) } == 0;
+    let end = buf.iter().position(|&b| b == 0).unwrap_or(buf.len());
+    match ok {
+        true => std::ffi::CString::new(&buf[..end]).unwrap_or_default(),
+        false => c"localhost".to_owned(),
+    }
+}
