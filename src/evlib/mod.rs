@@ -14,6 +14,7 @@
 pub mod custom;
 pub mod default;
 pub mod epoll;
+pub mod plugin;
 pub mod poll;
 
 use crate::ffi::types::{lws, lws_context};

@@ -2,7 +2,7 @@
 
 use super::guard::guard;
 use super::handles;
-use super::options::{EXPLICIT_VHOSTS, FOREIGN_LOOP_BITS, RWSLOOP_SERVER_OPTION_POLL_BACKEND};
+use super::options::{EXPLICIT_VHOSTS, RWSLOOP_SERVER_OPTION_POLL_BACKEND};
 use super::types::{lws_context, lws_context_creation_info, lws_retry_bo_t};
 use super::vhost::vhost_config_from_info;
 use crate::core::context::{Context, ContextSettings, Lifecycle};
@@ -32,27 +32,22 @@ static DEFAULT_RETRY: SharedPolicy = SharedPolicy(lws_retry_bo_t {
     jitter_percent: 20,
 });
 
-/// Why a creation info cannot be served (yet), if it cannot.
-fn unsupported(info: &lws_context_creation_info) -> Option<&'static str> {
-    if info.options & FOREIGN_LOOP_BITS != 0 {
-        return Some(
-            "foreign event loops (LWS_SERVER_OPTION_LIBUV/LIBEVENT/LIBEV/GLIB/SDEVENT/ULOOP) are not supported yet",
-        );
-    }
-    None
-}
-
 /// The event library the context runs on: the program's own ops table
 /// (`info.event_lib_custom`) wrapped around our table, or the default loop.
 fn event_lib_for(info: &lws_context_creation_info) -> Result<Box<dyn EventLib>, String> {
     let own_table = DefaultLoop::new(backend_for(info.options))
         .map_err(|e| format!("cannot open the poll backend: {e}"))?;
-    if info.event_lib_custom.is_null() {
+    // A custom event lib wins; else a foreign-loop option loads its backend.
+    let plugin = if !info.event_lib_custom.is_null() {
+        info.event_lib_custom
+    } else if let Some(name) = crate::evlib::plugin::requested(info.options) {
+        crate::evlib::plugin::load(name)?
+    } else {
         return Ok(Box::new(own_table));
-    }
-    // SAFETY: the program's plugin descriptor (lws does not check its magic
-    // or hash for a custom event lib, and neither do we).
-    let ops = unsafe { (*info.event_lib_custom).ops };
+    };
+    // SAFETY: the plugin descriptor (lws does not check the magic or hash
+    // of a custom event lib, and neither do we).
+    let ops = unsafe { (*plugin).ops };
     if ops.is_null() {
         return Err("info.event_lib_custom has no ops table".into());
     }
@@ -106,9 +101,6 @@ fn drop_privileges(info: &lws_context_creation_info) -> Result<(), String> {
 }
 
 fn create(info: &lws_context_creation_info) -> Result<*mut Context, String> {
-    if let Some(why) = unsupported(info) {
-        return Err(why.into());
-    }
     if info.count_threads > 1 {
         log::notice(&format!(
             "count_threads = {}: rwsloop runs one service thread",
