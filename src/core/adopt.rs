@@ -117,12 +117,7 @@ pub fn adopt(
         })?,
     };
 
-    let mut w = Wsi::fake(ctx, vh, vh.protocol_ptr(0));
-    if role == Role::Udp {
-        w.udp = Some(Box::new(std::cell::UnsafeCell::new(
-            crate::roles::udp::new_state(),
-        )));
-    }
+    let w = Wsi::fake(ctx, vh, vh.protocol_ptr(0));
     w.role.set(role);
     w.fd.set(fd);
     w.state.set(WsiState::Adopting);

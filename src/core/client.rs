@@ -58,7 +58,7 @@ fn fail_early(
 ) -> Result<*mut Wsi, String> {
     // SAFETY: our wsi; close() reports the error to the protocol.
     unsafe {
-        *(*wsi).connect_error.borrow_mut() = CString::new(why.clone()).ok();
+        *(*wsi).extras().connect_error.borrow_mut() = CString::new(why.clone()).ok();
         close(ctx, wsi);
     }
     set_pwsi(pwsi, ptr::null_mut());
@@ -144,7 +144,7 @@ pub fn connect(ctx: &Context, req: &RawConnect) -> Result<*mut Wsi, String> {
     w.fd.set(fd);
     if let Some(errno) = failed_at_once {
         // Reported from the loop, like a connect that fails later.
-        *w.connect_error.borrow_mut() = CString::new(format!("conn fail: {errno}")).ok();
+        *w.extras().connect_error.borrow_mut() = CString::new(format!("conn fail: {errno}")).ok();
     }
     // SAFETY: our boxed wsi, not yet in the table.
     if let Err(e) = unsafe { pollfd::insert(ctx, wsi) } {
@@ -182,14 +182,15 @@ pub fn connect(ctx: &Context, req: &RawConnect) -> Result<*mut Wsi, String> {
 pub unsafe fn finish_connect(ctx: &Context, wsi: *mut Wsi) -> bool {
     // SAFETY: caller contract.
     let w = unsafe { &*wsi };
-    let errno = if w.connect_error.borrow().is_some() {
+    let errno = if w.extras().connect_error.borrow().is_some() {
         -1
     } else {
         socket::take_error(w.fd.get())
     };
     if errno != 0 {
         if errno > 0 {
-            *w.connect_error.borrow_mut() = CString::new(format!("conn fail: {errno}")).ok();
+            *w.extras().connect_error.borrow_mut() =
+                CString::new(format!("conn fail: {errno}")).ok();
         }
         // SAFETY: forwarded.
         unsafe { close(ctx, wsi) };
@@ -229,7 +230,7 @@ pub unsafe fn finish_connect(ctx: &Context, wsi: *mut Wsi) -> bool {
 
 /// Text for a connect that timed out.
 pub fn timed_out(w: &Wsi) {
-    if w.state.get() == WsiState::Connecting && w.connect_error.borrow().is_none() {
-        *w.connect_error.borrow_mut() = Some(c"connect timed out".to_owned());
+    if w.state.get() == WsiState::Connecting && w.extras().connect_error.borrow().is_none() {
+        *w.extras().connect_error.borrow_mut() = Some(c"connect timed out".to_owned());
     }
 }

@@ -33,7 +33,9 @@ pub unsafe fn close(ctx: &Context, wsi: *mut Wsi) {
     // SAFETY: our own suls.
     unsafe {
         super::sul::cancel(w.timeout_sul.get());
-        super::sul::cancel(w.timer_sul.get());
+        if let Some(x) = w.extras_if_any() {
+            super::sul::cancel(x.timer_sul.get());
+        }
     }
     let (prot, user) = (w.protocol.get(), w.user_space.get());
     let call = |reason| {
@@ -45,7 +47,9 @@ pub unsafe fn close(ctx: &Context, wsi: *mut Wsi) {
         // An outgoing connection that never connected reports the error
         // instead of a close, after leaving the table (lws 4.3's order).
         pollfd::remove(ctx, w);
-        let why = w.connect_error.borrow_mut().take();
+        let why = w
+            .extras_if_any()
+            .and_then(|x| x.connect_error.borrow_mut().take());
         let why = why.unwrap_or_else(|| c"closed before connecting".to_owned());
         let (text, len) = (
             why.as_ptr() as *mut std::os::raw::c_void,
@@ -128,7 +132,9 @@ pub unsafe fn finish_close(ctx: &Context, wsi: *mut Wsi) {
     ctx.pt.evlib.destroy_wsi(wsi as *mut crate::ffi::types::lws);
     w.state.set(WsiState::Closed);
     w.pending_out.borrow_mut().clear();
-    w.pending_in.borrow_mut().clear();
+    if let Some(x) = w.extras_if_any() {
+        x.pending_in.borrow_mut().clear();
+    }
     // SAFETY: ownership moves from the fd table to the graveyard.
     ctx.pt
         .graveyard

@@ -107,7 +107,7 @@ fn pause_accepting(ctx: &Context, w: &Wsi, errno: c_int) {
         std::io::Error::from_raw_os_error(errno)
     ));
     pollfd::change(ctx, w, POLLIN, 0);
-    let sul = w.timer_sul.get();
+    let sul = w.extras().timer_sul.get();
     // SAFETY: the listener's own sul, cancelled when it closes.
     unsafe {
         (*sul).cb = Some(backoff_over);

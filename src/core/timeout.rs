@@ -104,7 +104,7 @@ pub unsafe fn set_timeout(wsi: *mut Wsi, reason: c_int, secs: c_int) {
 pub unsafe fn set_timer_us(wsi: *mut Wsi, us: i64) {
     // SAFETY: caller contract.
     let w = unsafe { &*wsi };
-    let sul = w.timer_sul.get();
+    let sul = w.extras().timer_sul.get();
     // SAFETY: our own sul, inside a boxed wsi that cancels it on close.
     unsafe {
         if us < 0 {

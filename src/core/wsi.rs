@@ -9,7 +9,7 @@
 use super::context::Context;
 use super::vhost::Vhost;
 use crate::ffi::types::{lws_protocols, lws_sorted_usec_list, lws_udp};
-use std::cell::{Cell, RefCell, UnsafeCell};
+use std::cell::{Cell, OnceCell, RefCell, UnsafeCell};
 use std::collections::VecDeque;
 use std::os::raw::{c_int, c_void};
 use std::ptr;
@@ -80,28 +80,37 @@ pub struct Wsi {
     pub handling_pollout: Cell<bool>,
     /// close once `pending_out` has drained (lws_raw_transaction_completed)
     pub close_when_drained: Cell<bool>,
-    /// `lws_wsi_tag`, made on first use
-    pub tag: RefCell<Option<std::ffi::CString>>,
     /// POLLOUT was asked for during that callback
     pub leave_pollout_active: Cell<bool>,
     /// bytes lws_write accepted but the kernel has not taken yet
     pub pending_out: RefCell<VecDeque<u8>>,
     /// rx pause reasons (bit set = paused); 0 = receiving
     pub rx_paused: Cell<u32>,
-    /// bytes read but not yet delivered (arrived while paused)
-    pub pending_in: RefCell<VecDeque<u8>>,
     /// `lws_set_timeout`; lives here so the address never moves
     pub timeout_sul: UnsafeCell<lws_sorted_usec_list>,
     /// the reason given to `lws_set_timeout`
     pub timeout_reason: Cell<c_int>,
-    /// `lws_set_timer_usecs`
-    pub timer_sul: UnsafeCell<lws_sorted_usec_list>,
-    /// peer addresses, for UDP wsis
-    pub udp: Option<Box<UnsafeCell<lws_udp>>>,
     /// the socket is AF_UNIX
     pub is_unix: Cell<bool>,
+    /// what only some wsis need, allocated on first use (keeps an idle
+    /// connection small)
+    extras: OnceCell<Box<WsiExtras>>,
+}
+
+/// The parts of a wsi most connections never use.
+pub struct WsiExtras {
+    /// the wsi these belong to
+    owner: *const Wsi,
+    /// `lws_set_timer_usecs` (also a listener's back-off timer)
+    pub timer_sul: UnsafeCell<lws_sorted_usec_list>,
+    /// bytes read but not yet delivered (arrived while rx was paused)
+    pub pending_in: RefCell<VecDeque<u8>>,
+    /// peer addresses, for UDP wsis
+    pub udp: UnsafeCell<lws_udp>,
     /// why an outgoing connection failed, for CLIENT_CONNECTION_ERROR
     pub connect_error: RefCell<Option<std::ffi::CString>>,
+    /// `lws_wsi_tag`, made on first use
+    pub tag: RefCell<Option<std::ffi::CString>>,
 }
 
 impl Wsi {
@@ -126,19 +135,14 @@ impl Wsi {
             writable_requested: Cell::new(false),
             handling_pollout: Cell::new(false),
             close_when_drained: Cell::new(false),
-            tag: RefCell::new(None),
             leave_pollout_active: Cell::new(false),
             pending_out: RefCell::new(VecDeque::new()),
             rx_paused: Cell::new(0),
-            pending_in: RefCell::new(VecDeque::new()),
             // SAFETY: an all-zero sul is the unscheduled state lws requires.
             timeout_sul: UnsafeCell::new(unsafe { std::mem::zeroed() }),
             timeout_reason: Cell::new(0),
-            // SAFETY: as above.
-            timer_sul: UnsafeCell::new(unsafe { std::mem::zeroed() }),
-            udp: None,
             is_unix: Cell::new(false),
-            connect_error: RefCell::new(None),
+            extras: OnceCell::new(),
         }
     }
 
@@ -165,13 +169,43 @@ impl Wsi {
         unsafe { (sul as *mut u8).sub(std::mem::offset_of!(Wsi, timeout_sul)) as *const Wsi }
     }
 
-    /// See [`Wsi::from_timeout_sul`].
+    /// The wsi whose extras hold the `timer_sul` that `sul` points to.
     ///
     /// # Safety
-    /// `sul` must point at the `timer_sul` field of a live wsi.
+    /// `sul` must point at the `timer_sul` of a live wsi's extras.
     pub unsafe fn from_timer_sul(sul: *mut lws_sorted_usec_list) -> *const Wsi {
         // SAFETY: caller guarantees the field relation.
-        unsafe { (sul as *mut u8).sub(std::mem::offset_of!(Wsi, timer_sul)) as *const Wsi }
+        unsafe {
+            let extras = (sul as *mut u8).sub(std::mem::offset_of!(WsiExtras, timer_sul))
+                as *const WsiExtras;
+            (*extras).owner
+        }
+    }
+
+    /// The extras, allocated on first use.
+    pub fn extras(&self) -> &WsiExtras {
+        self.extras.get_or_init(|| {
+            Box::new(WsiExtras {
+                owner: self,
+                // SAFETY: an all-zero sul is the unscheduled state.
+                timer_sul: UnsafeCell::new(unsafe { std::mem::zeroed() }),
+                pending_in: RefCell::new(VecDeque::new()),
+                udp: UnsafeCell::new(lws_udp::zeroed()),
+                connect_error: RefCell::new(None),
+                tag: RefCell::new(None),
+            })
+        })
+    }
+
+    /// The extras, if any were needed.
+    pub fn extras_if_any(&self) -> Option<&WsiExtras> {
+        self.extras.get().map(|b| &**b)
+    }
+
+    /// Whether input is waiting for rx to be allowed again.
+    pub fn has_pending_in(&self) -> bool {
+        self.extras_if_any()
+            .is_some_and(|x| !x.pending_in.borrow().is_empty())
     }
 }
 
@@ -180,11 +214,24 @@ impl Drop for Wsi {
         // SAFETY: our own suls; cancelling unscheduled ones is harmless.
         unsafe {
             super::sul::cancel(self.timeout_sul.get());
-            super::sul::cancel(self.timer_sul.get());
+            if let Some(x) = self.extras_if_any() {
+                super::sul::cancel(x.timer_sul.get());
+            }
         }
         if self.user_space_owned.get() {
             // SAFETY: allocated by us with calloc.
             unsafe { libc::free(self.user_space.get()) };
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// Issue 4 budgets 300 bytes of user-space memory per idle connection;
+    /// the wsi is most of it (plus the allocator's header and a table slot).
+    #[test]
+    fn an_idle_wsi_stays_small() {
+        let size = std::mem::size_of::<super::Wsi>();
+        assert!(size <= 200, "struct Wsi grew to {size} bytes");
     }
 }

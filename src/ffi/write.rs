@@ -213,7 +213,7 @@ fn apply_rx_flow(w: &Wsi, enable: c_int) {
         (true, false) => pollfd::change(ctx, w, POLLIN, 0),
         (false, true) => {
             pollfd::change(ctx, w, 0, POLLIN);
-            if !w.pending_in.borrow().is_empty() {
+            if w.has_pending_in() {
                 // Delivered by the next service pass, which then won't sleep.
                 ctx.pt
                     .rx_resumed

@@ -165,7 +165,7 @@ pub unsafe extern "C" fn lws_wsi_tag(wsi: *mut lws) -> *const c_char {
         let Some(w) = (unsafe { handles::wsi(wsi) }) else {
             return c"[null wsi]".as_ptr();
         };
-        let mut tag = w.tag.borrow_mut();
+        let mut tag = w.extras().tag.borrow_mut();
         let text = tag.get_or_insert_with(|| {
             let kind = format!("{:?}", w.role.get()).to_lowercase();
             std::ffi::CString::new(format!("[wsi|{kind}|fd {}]", w.fd.get())).unwrap_or_default()

@@ -158,7 +158,7 @@ pub unsafe fn deliver(ctx: &Context, wsi: *mut Wsi, data: &[u8]) {
             return;
         }
         if w.rx_paused.get() != 0 {
-            w.pending_in.borrow_mut().extend(rest);
+            w.extras().pending_in.borrow_mut().extend(rest);
             return;
         }
         let (now, later) = rest.split_at(rest.len().min(chunk));
@@ -209,7 +209,10 @@ pub unsafe fn deliver_pending(ctx: &Context, wsi: *mut Wsi) {
     if w.rx_paused.get() != 0 || !w.is_open() {
         return;
     }
-    let data: Vec<u8> = w.pending_in.borrow_mut().drain(..).collect();
+    let Some(extras) = w.extras_if_any() else {
+        return;
+    };
+    let data: Vec<u8> = extras.pending_in.borrow_mut().drain(..).collect();
     // SAFETY: forwarded; `data` is our own copy.
     unsafe { deliver(ctx, wsi, &data) };
 }

@@ -10,9 +10,12 @@ use crate::ffi::types::{lws_sockaddr46, lws_udp, LWS_UDP_CONNECTED};
 use std::net::SocketAddr;
 use std::os::raw::c_int;
 
-/// The wsi's UDP state. Only called for UDP wsis.
+/// The wsi's UDP state; NULL for other wsis.
 pub fn state(w: &Wsi) -> *mut lws_udp {
-    w.udp.as_ref().map_or(std::ptr::null_mut(), |u| u.get())
+    if w.role.get() != crate::core::wsi::Role::Udp {
+        return std::ptr::null_mut();
+    }
+    w.extras().udp.get()
 }
 
 /// An `lws_sockaddr46` from a socket address.
@@ -127,9 +130,4 @@ pub fn send(w: &Wsi, data: &[u8]) -> std::io::Result<usize> {
         Some(libc::EAGAIN) | Some(libc::EINTR) => Ok(0),
         _ => Err(e),
     }
-}
-
-/// A fresh UDP state for a new wsi.
-pub fn new_state() -> lws_udp {
-    lws_udp::zeroed()
 }
