@@ -64,7 +64,8 @@ fn rebind_udp(ctx: &Context, w: &Wsi) {
                 prot,
                 LWS_CALLBACK_RAW_SKT_DROP_PROTOCOL,
                 w.user_space.get(),
-                ptr::null_mut(),
+                // lws passes the name of its binding step as `in`.
+                c"rops_adoption_bind_raw_skt".as_ptr() as *mut _,
                 0,
             );
             std::ptr::write_bytes(

@@ -43,6 +43,22 @@ pub unsafe fn close(ctx: &Context, wsi: *mut Wsi) {
         // its protocol entry belongs to a vhost that outlives its wsis.
         unsafe { callback::call(ctx, w, prot, reason, user, ptr::null_mut(), 0) };
     };
+    // lws passes the name of its close function as DROP_PROTOCOL's `in`.
+    let drop_protocol = || {
+        let why = c"__lws_close_free_wsi".as_ptr() as *mut std::os::raw::c_void;
+        // SAFETY: as for `call`.
+        unsafe {
+            callback::call(
+                ctx,
+                w,
+                prot,
+                LWS_CALLBACK_RAW_SKT_DROP_PROTOCOL,
+                user,
+                why,
+                0,
+            )
+        };
+    };
     if connecting {
         // An outgoing connection that never connected reports the error
         // instead of a close, after leaving the table (lws 4.3's order).
@@ -68,11 +84,11 @@ pub unsafe fn close(ctx: &Context, wsi: *mut Wsi) {
             )
         };
         if w.user_space_owned.get() {
-            call(LWS_CALLBACK_RAW_SKT_DROP_PROTOCOL);
+            drop_protocol();
         }
     } else {
         if matches!(w.role.get(), Role::RawSocket | Role::Udp) && w.user_space_owned.get() {
-            call(LWS_CALLBACK_RAW_SKT_DROP_PROTOCOL);
+            drop_protocol();
         }
         pollfd::remove(ctx, w);
         match w.role.get() {
