@@ -126,7 +126,7 @@ fn dispatch(ctx: &Context) {
         };
         if let Some(wsi) = ctx.pt.fds.get(ready.fd) {
             // SAFETY: a table member is a live boxed wsi.
-            unsafe { crate::roles::raw::service(ctx, wsi, ready) };
+            unsafe { crate::roles::service(ctx, wsi, ready) };
         }
     }
 }
@@ -158,7 +158,7 @@ pub unsafe fn service_fd(this: *mut Context, fd: c_int, revents: &mut i16) -> c_
     };
     ctx.service_depth.set(ctx.service_depth.get() + 1);
     // SAFETY: a table member is a live boxed wsi.
-    unsafe { crate::roles::raw::service(ctx, wsi, ready) };
+    unsafe { crate::roles::service(ctx, wsi, ready) };
     ctx.service_depth.set(ctx.service_depth.get() - 1);
     let closed = ctx.pt.fds.get(fd) != Some(wsi);
     ctx.reap();

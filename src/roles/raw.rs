@@ -28,28 +28,6 @@ const LWS_PRE: usize = 16;
 /// How much one `recv` may take before the chunks are handed over.
 pub(crate) const READ_BATCH: usize = 64 * 1024;
 
-/// Handle a ready descriptor that belongs to a wsi.
-///
-/// # Safety
-/// `wsi` must be a live boxed wsi in `ctx`'s table.
-pub unsafe fn service(ctx: &Context, wsi: *mut Wsi, ready: Ready) {
-    // SAFETY: caller contract.
-    let w = unsafe { &*wsi };
-    match w.role.get() {
-        // SAFETY: forwarded.
-        Role::RawSocket | Role::Udp => unsafe { service_socket(ctx, wsi, ready) },
-        // SAFETY: forwarded.
-        Role::RawFile => unsafe { service_file(ctx, wsi, ready) },
-        // SAFETY: forwarded.
-        Role::Listen => unsafe { crate::core::listen::service(ctx, wsi) },
-        Role::Pipe => {
-            ctx.pt.wake.take();
-            ctx.broadcast_cancel();
-        }
-        Role::Fake => {}
-    }
-}
-
 fn call(
     ctx: &Context,
     w: &Wsi,
@@ -81,7 +59,7 @@ pub fn rx_chunk(ctx: &Context, w: &Wsi) -> usize {
     wanted.min(serv.saturating_sub(LWS_PRE)).max(1)
 }
 
-unsafe fn service_socket(ctx: &Context, wsi: *mut Wsi, ready: Ready) {
+pub(crate) unsafe fn service_socket(ctx: &Context, wsi: *mut Wsi, ready: Ready) {
     // SAFETY: caller contract.
     let w = unsafe { &*wsi };
     if w.state.get() == crate::core::wsi::WsiState::Connecting {
@@ -362,7 +340,7 @@ pub unsafe fn write(ctx: &Context, wsi: *mut Wsi, data: &[u8]) -> c_int {
     data.len().min(c_int::MAX as usize) as c_int
 }
 
-unsafe fn service_file(ctx: &Context, wsi: *mut Wsi, ready: Ready) {
+pub(crate) unsafe fn service_file(ctx: &Context, wsi: *mut Wsi, ready: Ready) {
     // SAFETY: caller contract.
     let w = unsafe { &*wsi };
     if ready.writable && w.events.get() & POLLOUT != 0 {
