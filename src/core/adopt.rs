@@ -7,6 +7,7 @@
 //! A descriptor that is not open, or is already a wsi, is refused before
 //! anything happens.
 
+use super::bind;
 use super::callback;
 use super::close::close;
 use super::context::Context;
@@ -74,16 +75,8 @@ fn rebind_udp(ctx: &Context, w: &Wsi) {
                 (*prot).per_session_data_size,
             );
         }
-        callback::call(
-            ctx,
-            w,
-            prot,
-            LWS_CALLBACK_RAW_SKT_BIND_PROTOCOL,
-            w.user_space.get(),
-            ptr::null_mut(),
-            0,
-        );
     }
+    bind::announce(ctx, w);
 }
 
 /// Adopt `fd` on `vh` as `role`, bound to the protocol called `protocol`
@@ -107,16 +100,7 @@ pub fn adopt(
             vh.name.to_string_lossy()
         )));
     }
-    let index = match protocol {
-        None => 0,
-        Some(name) => vh.protocol_index_by_name(name).ok_or_else(|| {
-            refused(format!(
-                "vhost {} has no protocol {}",
-                vh.name.to_string_lossy(),
-                name.to_string_lossy()
-            ))
-        })?,
-    };
+    let index = bind::protocol_index(vh, protocol).map_err(refused)?;
 
     let w = Wsi::fake(ctx, vh, vh.protocol_ptr(0));
     w.role.set(role);
@@ -139,19 +123,10 @@ pub fn adopt(
     };
 
     let bound = vh.protocol_ptr(index);
-    w.protocol.set(bound);
-    // SAFETY: a live protocol entry.
-    let pss_size = unsafe { (*bound).per_session_data_size };
-    if pss_size > 0 {
-        // SAFETY: calloc; freed by the wsi's Drop.
-        let pss = unsafe { libc::calloc(1, pss_size) };
-        if pss.is_null() {
-            // SAFETY: never inserted anywhere: plain free.
-            drop(unsafe { Box::from_raw(wsi) });
-            return Err(refused("out of memory for per-session data".into()));
-        }
-        w.user_space.set(pss);
-        w.user_space_owned.set(true);
+    if let Err(why) = bind::set_protocol(w, vh, index, ptr::null_mut()) {
+        // SAFETY: never inserted anywhere: plain free.
+        drop(unsafe { Box::from_raw(wsi) });
+        return Err(refused(why));
     }
     let fail = |why: String| {
         // SAFETY: the wsi is ours; close() runs its close path once.
@@ -162,19 +137,7 @@ pub fn adopt(
         })
     };
     if matches!(role, Role::RawSocket | Role::Udp) {
-        // SAFETY: live wsi and protocol.
-        let r = unsafe {
-            callback::call(
-                ctx,
-                w,
-                bound,
-                LWS_CALLBACK_RAW_SKT_BIND_PROTOCOL,
-                w.user_space.get(),
-                ptr::null_mut(),
-                0,
-            )
-        };
-        if r != 0 {
+        if !bind::announce(ctx, w) {
             return fail("RAW_SKT_BIND_PROTOCOL refused the connection".into());
         }
         w.is_unix.set(is_unix_socket(fd));

@@ -9,6 +9,7 @@
 //! - refused, unreachable or timed out: CLIENT_CONNECTION_ERROR with a
 //!   readable reason, DROP, WSI_DESTROY (see close.rs), never RAW_CLOSE.
 
+use super::bind;
 use super::callback;
 use super::close::close;
 use super::context::Context;
@@ -69,49 +70,18 @@ fn fail_early(
 /// RAW_CONNECTED or CLIENT_CONNECTION_ERROR), or why nothing was started.
 pub fn connect(ctx: &Context, req: &RawConnect) -> Result<*mut Wsi, String> {
     let vh = req.vhost;
-    let index = match req.protocol {
-        None => 0,
-        Some(name) => vh.protocol_index_by_name(name).ok_or_else(|| {
-            format!(
-                "vhost {} has no protocol {}",
-                vh.name.to_string_lossy(),
-                name.to_string_lossy()
-            )
-        })?,
-    };
+    let index = bind::protocol_index(vh, req.protocol)?;
     let bound = vh.protocol_ptr(index);
     let w = Wsi::fake(ctx, vh, bound);
     w.role.set(Role::RawSocket);
     w.state.set(WsiState::Connecting);
     w.opaque_user_data.set(req.opaque);
-    if !req.userdata.is_null() {
-        w.user_space.set(req.userdata);
-    } else {
-        // SAFETY: a live protocol entry.
-        let size = unsafe { (*bound).per_session_data_size };
-        if size > 0 {
-            // SAFETY: calloc, freed by the wsi's Drop.
-            w.user_space.set(unsafe { libc::calloc(1, size) });
-            w.user_space_owned.set(true);
-        }
-    }
+    bind::set_protocol(&w, vh, index, req.userdata)?;
     let wsi = Box::into_raw(Box::new(w));
     // SAFETY: just boxed.
     let w = unsafe { &*wsi };
     set_pwsi(req.pwsi, wsi);
-    // SAFETY: live wsi and protocol.
-    let r = unsafe {
-        callback::call(
-            ctx,
-            w,
-            bound,
-            LWS_CALLBACK_RAW_SKT_BIND_PROTOCOL,
-            w.user_space.get(),
-            ptr::null_mut(),
-            0,
-        )
-    };
-    if r != 0 {
+    if !bind::announce(ctx, w) {
         return fail_early(
             ctx,
             wsi,

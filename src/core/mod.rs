@@ -7,6 +7,7 @@
 //! objects are freed only after the callback that could see them returns.
 
 pub mod adopt;
+pub mod bind;
 pub mod callback;
 pub mod client;
 pub mod close;

@@ -108,6 +108,11 @@ impl Vhost {
         &self.protocols[i]
     }
 
+    /// Protocol `i` of our copy.
+    pub fn protocol(&self, i: usize) -> &lws_protocols {
+        &self.protocols[i]
+    }
+
     /// Index of `p` in our copy: by address first, then by name, as lws
     /// resolves the user's own array elements too.
     ///

@@ -290,14 +290,7 @@ pub fn send_some(w: &Wsi, data: &[u8]) -> std::io::Result<usize> {
             ),
         }
     };
-    if n >= 0 {
-        return Ok(n as usize);
-    }
-    let e = std::io::Error::last_os_error();
-    match e.raw_os_error() {
-        Some(libc::EAGAIN) | Some(libc::EINTR) => Ok(0),
-        _ => Err(e),
-    }
+    crate::sys::fd::nonblocking(n)
 }
 
 /// `lws_write` for raw wsis: send now what the kernel takes, keep the rest

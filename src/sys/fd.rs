@@ -57,3 +57,16 @@ pub fn hostname() -> std::ffi::CString {
         false => c"localhost".to_owned(),
     }
 }
+
+/// The result of a non-blocking read or write call: the byte count, 0 when
+/// the call would have blocked (or was interrupted), else the error.
+pub fn nonblocking(n: isize) -> std::io::Result<usize> {
+    if n >= 0 {
+        return Ok(n as usize);
+    }
+    let e = std::io::Error::last_os_error();
+    match e.raw_os_error() {
+        Some(libc::EAGAIN) | Some(libc::EINTR) => Ok(0),
+        _ => Err(e),
+    }
+}
