@@ -52,7 +52,12 @@ pub unsafe fn run_pass(this: *mut Context, timeout_ms: c_int) -> c_int {
     }
     // An event library with its own loop (run_pt) runs it instead; lws then
     // returns 1.
-    if ctx.pt.evlib.run(ctx.as_c()) {
+    if let Some(run_pt) = ctx.pt.evlib.run_hook() {
+        // Nothing of the context may be held across this call: a callback
+        // inside it may destroy the context.
+        let cx = ctx.as_c();
+        // SAFETY: the library's hook with our handle.
+        unsafe { run_pt(cx, 0) };
         return PASS_RAN_FOREIGN_LOOP;
     }
     ctx.service_depth.set(ctx.service_depth.get() + 1);
@@ -87,12 +92,28 @@ pub unsafe fn run_pass(this: *mut Context, timeout_ms: c_int) -> c_int {
 
     ctx.service_depth.set(ctx.service_depth.get() - 1);
     ctx.reap();
-    if ctx.lifecycle.get() == Lifecycle::DestroyDeferred && ctx.service_depth.get() == 0 {
-        // SAFETY: no pass or callback is running any more.
-        unsafe { Context::finish_destroy(this) };
+    // SAFETY: forwarded.
+    if unsafe { finish_deferred_destroy(this) } {
         return PASS_DESTROYED;
     }
     PASS_OK
+}
+
+/// Finish a destroy that was deferred, once nothing of ours is running.
+/// True when the context has been freed (`this` is dangling then).
+///
+/// # Safety
+/// `this` must be a live context from `Box::into_raw`.
+unsafe fn finish_deferred_destroy(this: *mut Context) -> bool {
+    // SAFETY: caller contract.
+    let ctx = unsafe { &*this };
+    let idle = ctx.service_depth.get() == 0 && ctx.callback_depth.get() == 0;
+    if ctx.lifecycle.get() != Lifecycle::DestroyDeferred || !idle {
+        return false;
+    }
+    // SAFETY: nothing of ours is running any more.
+    unsafe { Context::finish_destroy(this) };
+    true
 }
 
 /// Fire every scheduled event that is due now, stopping if a callback
@@ -142,7 +163,18 @@ fn dispatch(ctx: &Context) {
 pub unsafe fn service_fd(this: *mut Context, fd: c_int, revents: &mut i16) -> c_int {
     // SAFETY: caller contract.
     let ctx = unsafe { &*this };
-    if ctx.lifecycle.get() != Lifecycle::Live || !ctx.check_loop_thread("lws_service_fd") {
+    if !ctx.check_loop_thread("lws_service_fd") {
+        return -1;
+    }
+    // A destroy asked for while rwsloop was busy (e.g. from a timer run by
+    // lws_service_adjust_timeout) is finished by the next call from the
+    // program's loop; the deferral woke the wake descriptor to make sure
+    // there is one.
+    // SAFETY: forwarded.
+    if unsafe { finish_deferred_destroy(this) } {
+        return -1;
+    }
+    if ctx.lifecycle.get() != Lifecycle::Live {
         return -1;
     }
     let Some(wsi) = ctx.pt.fds.get(fd) else {
@@ -162,9 +194,8 @@ pub unsafe fn service_fd(this: *mut Context, fd: c_int, revents: &mut i16) -> c_
     ctx.service_depth.set(ctx.service_depth.get() - 1);
     let closed = ctx.pt.fds.get(fd) != Some(wsi);
     ctx.reap();
-    if ctx.lifecycle.get() == Lifecycle::DestroyDeferred && ctx.service_depth.get() == 0 {
-        // SAFETY: nothing of ours is running any more.
-        unsafe { Context::finish_destroy(this) };
+    // SAFETY: forwarded.
+    if unsafe { finish_deferred_destroy(this) } {
         return -1;
     }
     if closed {
@@ -191,8 +222,12 @@ pub unsafe fn adjust_timeout(this: *mut Context, timeout_ms: c_int) -> c_int {
     ctx.service_depth.set(ctx.service_depth.get() + 1);
     ctx.init_all_protocols();
     run_due(ctx);
+    // Input held while rx was paused is handed over here: a program's own
+    // loop has no other moment for it (its descriptor may stay quiet).
+    deliver_resumed_rx(ctx);
     ctx.service_depth.set(ctx.service_depth.get() - 1);
     ctx.reap();
+    // Resumed again meanwhile: come straight back.
     if !ctx.pt.rx_resumed.borrow().is_empty() {
         return 0;
     }

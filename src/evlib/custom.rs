@@ -155,15 +155,8 @@ impl EventLib for Custom {
         self.own_table.wait(timeout_ms, out)
     }
 
-    fn run(&self, cx: *mut lws_context) -> bool {
-        match self.ops().run_pt {
-            Some(f) => {
-                // SAFETY: the program's hook.
-                unsafe { f(cx, 0) };
-                true
-            }
-            None => false,
-        }
+    fn run_hook(&self) -> Option<super::RunHook> {
+        self.ops().run_pt
     }
 
     fn pt_area(&self) -> *mut c_void {

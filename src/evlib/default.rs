@@ -106,8 +106,8 @@ impl EventLib for DefaultLoop {
         self.poller.borrow_mut().wait(timeout_ms, out)
     }
 
-    fn run(&self, _cx: *mut lws_context) -> bool {
-        false
+    fn run_hook(&self) -> Option<super::RunHook> {
+        None
     }
 
     fn pt_area(&self) -> *mut c_void {

@@ -21,13 +21,16 @@ use crate::ffi::types::{lws, lws_context};
 use std::os::raw::{c_int, c_void};
 
 /// `LWS_EV_READ`: the interest concerns input.
-pub const EV_READ: u32 = 1;
+pub(crate) const EV_READ: u32 = 1;
 /// `LWS_EV_WRITE`: the interest concerns output.
-pub const EV_WRITE: u32 = 2;
+pub(crate) const EV_WRITE: u32 = 2;
 /// `LWS_EV_START`: begin watching.
-pub const EV_START: u32 = 4;
+pub(crate) const EV_START: u32 = 4;
 /// `LWS_EV_STOP`: stop watching.
-pub const EV_STOP: u32 = 8;
+pub(crate) const EV_STOP: u32 = 8;
+
+/// A library's own loop runner (`run_pt`).
+pub type RunHook = unsafe extern "C" fn(cx: *mut lws_context, tsi: c_int);
 
 /// What the core asks of an event library (mirrors lws_event_loop_ops).
 /// Methods take `&self`: an implementation may call back into the library
@@ -57,9 +60,11 @@ pub trait EventLib {
     fn destroy_context(&self, cx: *mut lws_context);
     /// One wait on lws's own descriptor table, for `lws_service`.
     fn wait(&self, timeout_ms: c_int, out: &mut Vec<Ready>) -> std::io::Result<WaitOutcome>;
-    /// `run_pt`: if the library runs its own loop, run it and return true
-    /// (lws_service then returns 1); false to use [`EventLib::wait`].
-    fn run(&self, cx: *mut lws_context) -> bool;
+    /// `run_pt`: the hook that runs the library's own loop, if it has one
+    /// (lws_service then calls it and returns 1; else it uses
+    /// [`EventLib::wait`]). Handed out rather than called here because the
+    /// loop may destroy the context, and with it this object, while it runs.
+    fn run_hook(&self) -> Option<RunHook>;
     /// The zeroed per-thread area the library asked for (never NULL).
     fn pt_area(&self) -> *mut c_void;
 }
