@@ -73,9 +73,11 @@ check_example() {	# src, stage, libdir (final path), label
 	# Shared.
 	"$cc" -Wall -Wextra -Werror $cflags "$src" -o "$out-shared" $libs -pthread \
 		|| die "$name: shared build with '$cflags ... $libs' failed"
-	readelf -d "$out-shared" | grep -q "(NEEDED).*\[librwsloop\.so\.$major\]" \
+	# Output is captured before grep -q sees it: under pipefail an early
+	# grep exit would otherwise fail the pipeline at random (SIGPIPE).
+	grep -q "(NEEDED).*\[librwsloop\.so\.$major\]" <<< "$(readelf -d "$out-shared")" \
 		|| die "$name: shared build does not need librwsloop.so.$major"
-	LD_LIBRARY_PATH="$stage$libdir" ldd "$out-shared" | grep -q "librwsloop\.so\.$major => $stage$libdir/" \
+	grep -q "librwsloop\.so\.$major => $stage$libdir/" <<< "$(LD_LIBRARY_PATH="$stage$libdir" ldd "$out-shared")" \
 		|| die "$name: librwsloop.so.$major does not resolve into the stage"
 	LD_LIBRARY_PATH="$stage$libdir" timeout 60 "$out-shared" > "$work/$name-shared.log" 2>&1 \
 		|| { cat "$work/$name-shared.log"; die "$name (shared) exited non-zero"; }
@@ -85,7 +87,7 @@ check_example() {	# src, stage, libdir (final path), label
 	"$cc" -Wall -Wextra -Werror $cflags "$src" -o "$out-static" \
 		${slibs/-lrwsloop/-l:librwsloop.a} -pthread \
 		|| die "$name: static build with '$slibs' failed"
-	if readelf -d "$out-static" | grep -q '(NEEDED).*librwsloop'; then
+	if grep -q '(NEEDED).*librwsloop' <<< "$(readelf -d "$out-static")"; then
 		die "$name: the static build still needs librwsloop.so"
 	fi
 	env -u LD_LIBRARY_PATH timeout 60 "$out-static" > "$work/$name-static.log" 2>&1 \
@@ -120,7 +122,7 @@ for h in include/*.h; do
 	cmp -s "$h" "$root/include/rwsloop/$(basename "$h")" || die "installed $h differs"
 done
 ok
-readelf -d "$root/lib/librwsloop.so.$version" | grep -q "(SONAME).*\[librwsloop\.so\.$major\]" \
+grep -q "(SONAME).*\[librwsloop\.so\.$major\]" <<< "$(readelf -d "$root/lib/librwsloop.so.$version")" \
 	|| die "installed library has the wrong soname"
 ok
 
