@@ -124,18 +124,28 @@ pub fn connect(ctx: &Context, req: &RawConnect) -> Result<*mut Wsi, String> {
         return fail_early(ctx, wsi, req.pwsi, format!("cannot watch the socket: {e}"));
     }
     pollfd::change(ctx, w, 0, 0);
+    // CONNECTING gets the socket as `in`; a non-zero answer refuses the
+    // connection (reported like any failed connect).
     // SAFETY: live wsi and protocol.
-    unsafe {
+    let refused = unsafe {
         callback::call(
             ctx,
             w,
             bound,
             LWS_CALLBACK_CONNECTING,
             w.user_space.get(),
-            ptr::null_mut(),
+            fd as isize as *mut c_void,
             0,
         )
-    };
+    } != 0;
+    if refused {
+        *w.extras().connect_error.borrow_mut() =
+            Some(c"the CONNECTING callback refused the connection".to_owned());
+        // SAFETY: our boxed wsi; the close path reports the error.
+        unsafe { close(ctx, wsi) };
+        set_pwsi(req.pwsi, ptr::null_mut());
+        return Err("the CONNECTING callback refused the connection".into());
+    }
     if w.is_open() {
         pollfd::change(ctx, w, 0, pollfd::POLLOUT);
         let timeout = ctx.settings.connect_timeout_secs as i64 * 1_000_000;

@@ -158,9 +158,17 @@ pub unsafe fn finish_close(ctx: &Context, wsi: *mut Wsi) {
         .push(unsafe { Box::from_raw(wsi) });
 }
 
-/// Close every wsi (bound to `vhost`, or all when None), e.g. for destroy.
+/// Close every wsi (bound to `vhost`, or all when None), e.g. for destroy:
+/// connections first, then listeners, then the wake, as lws orders it.
 pub fn close_all(ctx: &Context, vhost: Option<*const super::vhost::Vhost>) {
-    for wsi in ctx.pt.fds.snapshot() {
+    let mut wsis = ctx.pt.fds.snapshot();
+    // SAFETY: snapshot entries are live table members.
+    wsis.sort_by_key(|&p| match unsafe { (*p).role.get() } {
+        Role::Listen => 1,
+        Role::Pipe => 2,
+        _ => 0,
+    });
+    for wsi in wsis {
         // SAFETY: snapshot entries are live table members; a callback may
         // have closed one meanwhile, which close() then ignores... but only
         // while it is still allocated, which the graveyard guarantees.

@@ -96,7 +96,7 @@ pub struct Context {
     /// > 0 while a user callback is running
     pub callback_depth: Cell<u32>,
     /// the thread allowed to use the context: its creator, until a thread
-    /// first calls lws_service (which then owns it)
+    /// first services it (which then owns it)
     loop_thread: Cell<i64>,
     /// whether lws_service has bound `loop_thread`
     loop_thread_bound: Cell<bool>,
@@ -155,14 +155,16 @@ impl Context {
         Ok(())
     }
 
-    /// Called by each service pass: the first one makes its thread the loop
-    /// thread; later ones must come from it. False (logged) otherwise.
-    pub fn enter_loop_thread(&self) -> bool {
+    /// Called by every entry that services the loop (lws_service,
+    /// lws_service_fd, lws_service_adjust_timeout): the first one makes its
+    /// thread the loop thread; later ones must come from it. False (logged)
+    /// otherwise.
+    pub fn enter_loop_thread(&self, export: &str) -> bool {
         if !self.loop_thread_bound.replace(true) {
             self.loop_thread.set(current_thread());
             return true;
         }
-        self.check_loop_thread("lws_service")
+        self.check_loop_thread(export)
     }
 
     /// Whether the caller is on the loop thread; logs the refusal if not.

@@ -47,7 +47,7 @@ pub fn wait_ms_until(due_us: Option<i64>, now_us: i64) -> c_int {
 pub unsafe fn run_pass(this: *mut Context, timeout_ms: c_int) -> c_int {
     // SAFETY: caller guarantees liveness until finish_destroy below.
     let ctx = unsafe { &*this };
-    if !ctx.enter_loop_thread() {
+    if !ctx.enter_loop_thread("lws_service") {
         return PASS_ERROR;
     }
     // An event library with its own loop (run_pt) runs it instead; lws then
@@ -163,7 +163,7 @@ fn dispatch(ctx: &Context) {
 pub unsafe fn service_fd(this: *mut Context, fd: c_int, revents: &mut i16) -> c_int {
     // SAFETY: caller contract.
     let ctx = unsafe { &*this };
-    if !ctx.check_loop_thread("lws_service_fd") {
+    if !ctx.enter_loop_thread("lws_service_fd") {
         return -1;
     }
     // A destroy asked for while rwsloop was busy (e.g. from a timer run by
@@ -216,7 +216,7 @@ pub unsafe fn service_fd(this: *mut Context, fd: c_int, revents: &mut i16) -> c_
 pub unsafe fn adjust_timeout(this: *mut Context, timeout_ms: c_int) -> c_int {
     // SAFETY: caller contract.
     let ctx = unsafe { &*this };
-    if !ctx.check_loop_thread("lws_service_adjust_timeout") {
+    if !ctx.enter_loop_thread("lws_service_adjust_timeout") {
         return timeout_ms;
     }
     ctx.service_depth.set(ctx.service_depth.get() + 1);

@@ -33,7 +33,20 @@ pub fn requested(options: u64) -> Option<&'static str> {
         .map(|(_, name)| *name)
 }
 
+/// Whether this code runs from librwsloop.so (rather than linked in from
+/// librwsloop.a).
+fn our_object_is_shared() -> bool {
+    our_path().is_some_and(|p| {
+        p.file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with("librwsloop.so"))
+    })
+}
+
 fn our_directory() -> Option<PathBuf> {
+    our_path().and_then(|p| p.parent().map(|d| d.to_path_buf()))
+}
+
+fn our_path() -> Option<PathBuf> {
     // SAFETY: dladdr on an address inside this library fills `info`.
     unsafe {
         let mut info: libc::Dl_info = std::mem::zeroed();
@@ -47,7 +60,7 @@ fn our_directory() -> Option<PathBuf> {
                 .to_string_lossy()
                 .into_owned(),
         );
-        path.parent().map(|p| p.to_path_buf())
+        Some(path)
     }
 }
 
@@ -55,6 +68,13 @@ fn our_directory() -> Option<PathBuf> {
 /// (its callbacks may still be registered on the program's loop).
 pub fn load(name: &str) -> Result<*const lws_plugin_evlib, String> {
     let file = format!("librwsloop-evlib_{name}.so");
+    // A backend links librwsloop.so: loaded into a program linked with the
+    // static library it would run against a second, separate copy.
+    if !our_object_is_shared() {
+        return Err(format!(
+            "the {name} event-loop backend needs the shared librwsloop.so; this program is linked with librwsloop.a"
+        ));
+    }
     let mut dirs: Vec<PathBuf> = Vec::new();
     if let Some(d) = std::env::var_os("RWSLOOP_EVLIB_DIR") {
         dirs.push(PathBuf::from(d));
