@@ -58,6 +58,10 @@ X(service_no_spin)
 /* Bounded stress and idle tests: test-stress*.c, test-idle*.c */
 #include "test-list-stress.h"
 
+/* libuv and libevent backends: test-foreign-uv.c, test-foreign-event.c
+ * (libev, glib and sd-event have their own runner: mk/evlib2.mk) */
+#include "test-list-foreign-uv-event.h"
+
 /* test-harness.c: run only when named */
 X(harness_pass)
 X(harness_fail_int)

@@ -58,22 +58,22 @@ $(CAPI_LIB_STAMP): lib
 $(CAPI_OUT)/rwsloop/capi-tests: $(CAPI_SRCS) $(CAPI_HDRS) $(CAPI_RWSLOOP_INC) $(CAPI_LIB_STAMP)
 	@mkdir -p $(@D)
 	$(CAPI_CC) $(CAPI_CFLAGS) $(CAPI_SAN) -DCAPI_IMPL_RWSLOOP -I$(TOP)/include \
-		-o $@ $(CAPI_SRCS) -L$(LIBDIR_BUILD) -Wl,-rpath,$(LIBDIR_BUILD) -lrwsloop
+		-o $@ $(CAPI_SRCS) -L$(LIBDIR_BUILD) -Wl,-rpath,$(LIBDIR_BUILD) -lrwsloop $(EVLIB_UV_EVENT_LIBS)
 
 $(CAPI_OUT)/rwsloop-nosan/capi-tests: $(CAPI_SRCS) $(CAPI_HDRS) $(CAPI_RWSLOOP_INC) $(CAPI_LIB_STAMP)
 	@mkdir -p $(@D)
 	$(CAPI_CC) $(CAPI_CFLAGS) -DCAPI_IMPL_RWSLOOP -I$(TOP)/include \
-		-o $@ $(CAPI_SRCS) -L$(LIBDIR_BUILD) -Wl,-rpath,$(LIBDIR_BUILD) -lrwsloop
+		-o $@ $(CAPI_SRCS) -L$(LIBDIR_BUILD) -Wl,-rpath,$(LIBDIR_BUILD) -lrwsloop $(EVLIB_UV_EVENT_LIBS)
 
 $(CAPI_OUT)/lws43/capi-tests: $(CAPI_SRCS) $(CAPI_HDRS) | capi-oracle
 	@mkdir -p $(@D)
 	$(CAPI_CC) $(CAPI_CFLAGS) -DCAPI_IMPL_LWS43 -isystem $(ORACLE43_INC) \
-		-o $@ $(CAPI_SRCS) -L$(ORACLE43_LIB) -Wl,-rpath,$(ORACLE43_LIB) -lwebsockets
+		-o $@ $(CAPI_SRCS) -L$(ORACLE43_LIB) -Wl,-rpath,$(ORACLE43_LIB) -lwebsockets $(EVLIB_UV_EVENT_LIBS)
 
 $(CAPI_OUT)/lws41/capi-tests: $(CAPI_SRCS) $(CAPI_HDRS) | capi-oracle
 	@mkdir -p $(@D)
 	$(CAPI_CC) $(CAPI_CFLAGS) -DCAPI_IMPL_LWS41 \
-		-o $@ $(CAPI_SRCS) -lwebsockets
+		-o $@ $(CAPI_SRCS) -lwebsockets $(EVLIB_UV_EVENT_LIBS)
 
 capi-build: $(CAPI_OUT)/rwsloop/capi-tests $(CAPI_OUT)/rwsloop-nosan/capi-tests \
 	$(CAPI_OUT)/lws43/capi-tests $(CAPI_OUT)/lws41/capi-tests
