@@ -87,6 +87,7 @@ pub fn adopt(
     role: Role,
     fd: c_int,
     protocol: Option<&CStr>,
+    opaque: *mut std::os::raw::c_void,
 ) -> Result<*mut Wsi, AdoptError> {
     if !descriptor_is_open(fd) {
         return Err(refused(format!("fd {fd} is not an open descriptor")));
@@ -100,12 +101,26 @@ pub fn adopt(
             vh.name.to_string_lossy()
         )));
     }
-    let index = bind::protocol_index(vh, protocol).map_err(refused)?;
+    let index = match bind::protocol_index(vh, protocol) {
+        Ok(i) => i,
+        Err(why) => {
+            // lws closes the descriptor of an adoption that names a
+            // protocol the vhost does not have.
+            // SAFETY: the descriptor the program handed over.
+            unsafe { libc::close(fd) };
+            return Err(AdoptError {
+                why,
+                descriptor_closed: true,
+            });
+        }
+    };
 
     let w = Wsi::fake(ctx, vh, vh.protocol_ptr(0));
     w.role.set(role);
     w.fd.set(fd);
     w.state.set(WsiState::Adopting);
+    // Visible from the first callback on (lws_adopt_desc_t's `opaque`).
+    w.opaque_user_data.set(opaque);
     let wsi = Box::into_raw(Box::new(w));
     // SAFETY: just boxed; freed only through close() or the error path below.
     let w = unsafe { &*wsi };

@@ -4,7 +4,8 @@
 //! 2. the descriptor leaves the table (LOCK/DEL_POLL_FD/UNLOCK)
 //! 3. RAW_CLOSE or RAW_CLOSE_FILE
 //! 4. lws's late LOCK/UNLOCK pair; the descriptor is closed
-//! 5. WSI_DESTROY on the bound protocol, per-session data still valid
+//! 5. WSI_DESTROY through the first protocol's callback, per-session data
+//!    still valid
 //!
 //! An outgoing connection that never connected instead leaves the table,
 //! gets CLIENT_CONNECTION_ERROR (with the reason), then DROP, and no close.
@@ -133,18 +134,24 @@ pub unsafe fn finish_close(ctx: &Context, wsi: *mut Wsi) {
         // SAFETY: our descriptor, closed once.
         unsafe { libc::close(fd) };
     }
+    // lws sends WSI_DESTROY through the vhost's first protocol's callback
+    // (lws_get_protocol still shows the binding), with the pss still valid.
+    // SAFETY: a vhost outlives its wsis.
+    let first = unsafe { w.vhost.get().as_ref() }.map_or(prot, |vh| vh.protocol_ptr(0));
     // SAFETY: as in close().
     unsafe {
         callback::call(
             ctx,
             w,
-            prot,
+            first,
             LWS_CALLBACK_WSI_DESTROY,
             user,
             ptr::null_mut(),
             0,
         )
     };
+    // By the time the event library hears of it, lws has unbound the vhost.
+    w.vhost.set(ptr::null());
     ctx.pt.evlib.destroy_wsi(wsi as *mut crate::ffi::types::lws);
     w.state.set(WsiState::Closed);
     w.pending_out.borrow_mut().clear();

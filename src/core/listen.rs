@@ -48,7 +48,7 @@ pub fn open_listeners(ctx: &Context, vh: &Vhost) -> Result<(), String> {
         reuse_port: vh.options & ALLOW_LISTEN_SHARE != 0,
         ipv4_only: vh.options & DISABLE_IPV6 != 0,
     };
-    let (fd, port) = socket::listen(&spec).map_err(|e| {
+    let opened = socket::listen(&spec).map_err(|e| {
         let at = vh
             .iface
             .as_ref()
@@ -59,30 +59,38 @@ pub fn open_listeners(ctx: &Context, vh: &Vhost) -> Result<(), String> {
             vh.port
         )
     })?;
-    let w = Wsi::fake(ctx, vh, vh.protocol_ptr(0));
-    w.role.set(Role::Listen);
-    w.fd.set(fd);
-    let wsi = Box::into_raw(Box::new(w));
-    // SAFETY: a new boxed wsi, not yet in the table.
-    if let Err(e) = unsafe { pollfd::insert(ctx, wsi) } {
-        // SAFETY: never inserted: free it and its descriptor directly.
-        unsafe {
-            libc::close(fd);
-            drop(Box::from_raw(wsi));
+    let mut rest = opened.iter();
+    for &(fd, port) in rest.by_ref() {
+        let w = Wsi::fake(ctx, vh, vh.protocol_ptr(0));
+        w.role.set(Role::Listen);
+        w.fd.set(fd);
+        let wsi = Box::into_raw(Box::new(w));
+        // SAFETY: a new boxed wsi, not yet in the table.
+        if let Err(e) = unsafe { pollfd::insert(ctx, wsi) } {
+            // SAFETY: never inserted: free it and the descriptors not yet
+            // handed to a wsi (the listeners already made close with the
+            // vhost the caller now destroys).
+            unsafe {
+                drop(Box::from_raw(wsi));
+                libc::close(fd);
+                rest.for_each(|&(other, _)| {
+                    libc::close(other);
+                });
+            }
+            return Err(format!(
+                "vhost {}: cannot watch the listener: {e}",
+                vh.name.to_string_lossy()
+            ));
         }
-        return Err(format!(
-            "vhost {}: cannot watch the listener: {e}",
+        vh.listeners.borrow_mut().push(wsi);
+        if !spec.unix {
+            vh.listen_port.set(port as c_int);
+        }
+        log::info(&format!(
+            "vhost {}: listening on port {port}",
             vh.name.to_string_lossy()
         ));
     }
-    vh.listeners.borrow_mut().push(wsi);
-    if !spec.unix {
-        vh.listen_port.set(port as c_int);
-    }
-    log::info(&format!(
-        "vhost {}: listening on port {port}",
-        vh.name.to_string_lossy()
-    ));
     Ok(())
 }
 
@@ -179,7 +187,7 @@ pub unsafe fn service(ctx: &Context, wsi: *mut Wsi) {
             continue;
         }
         let protocol = vh.raw_listener.as_ref().and_then(|p| p.as_deref());
-        if let Err(e) = adopt(ctx, vh, Role::RawSocket, fd, protocol) {
+        if let Err(e) = adopt(ctx, vh, Role::RawSocket, fd, protocol, std::ptr::null_mut()) {
             log::err(&format!(
                 "vhost {}: accepted connection dropped: {}",
                 vh.name.to_string_lossy(),

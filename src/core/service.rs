@@ -137,6 +137,15 @@ fn run_due(ctx: &Context) {
 /// Handle every descriptor the wait reported. Each is looked up again
 /// when its turn comes: a callback for an earlier one may have closed it.
 fn dispatch(ctx: &Context) {
+    // The wake goes first, as in lws (its event pipe is slot 0 of the
+    // pollfd array): EVENT_WAIT_CANCELLED precedes other callbacks of the pass.
+    let wake = ctx.pt.wake.fd();
+    {
+        let mut ready = ctx.pt.ready.borrow_mut();
+        if let Some(i) = ready.iter().position(|r| r.fd == wake) {
+            ready.swap(0, i);
+        }
+    }
     let n = ctx.pt.ready.borrow().len();
     for i in 0..n {
         if ctx.lifecycle.get() != Lifecycle::Live {

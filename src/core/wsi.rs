@@ -80,6 +80,9 @@ pub struct Wsi {
     pub handling_pollout: Cell<bool>,
     /// close once `pending_out` has drained (lws_raw_transaction_completed)
     pub close_when_drained: Cell<bool>,
+    /// the peer finished sending while rx was paused: its data waits in
+    /// `pending_in`, and the wsi closes once that has been delivered
+    pub eof_pending: Cell<bool>,
     /// POLLOUT was asked for during that callback
     pub leave_pollout_active: Cell<bool>,
     /// bytes lws_write accepted but the kernel has not taken yet
@@ -135,6 +138,7 @@ impl Wsi {
             writable_requested: Cell::new(false),
             handling_pollout: Cell::new(false),
             close_when_drained: Cell::new(false),
+            eof_pending: Cell::new(false),
             leave_pollout_active: Cell::new(false),
             pending_out: RefCell::new(VecDeque::new()),
             rx_paused: Cell::new(0),

@@ -60,6 +60,12 @@ impl EventLib for DefaultLoop {
         }
         let slot = &mut slots[i];
         let on = flags & EV_START != 0 && flags & EV_STOP == 0;
+        // Stopping interest in a descriptor we do not watch (lws stops it
+        // once more after the close callback) must not register it: it is
+        // about to be closed, and its number reused.
+        if !slot.registered && !on {
+            return;
+        }
         if flags & EV_READ != 0 {
             slot.interest.read = on;
         }
@@ -113,5 +119,64 @@ impl EventLib for DefaultLoop {
     fn pt_area(&self) -> *mut c_void {
         // lws never hands out NULL here, even for an empty area.
         NonNull::<u64>::dangling().as_ptr() as *mut c_void
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::evlib::{EV_READ, EV_START, EV_STOP, EV_WRITE};
+
+    fn socketpair() -> [c_int; 2] {
+        let mut sv = [0; 2];
+        // SAFETY: room for two descriptors.
+        assert_eq!(
+            unsafe {
+                libc::socketpair(
+                    libc::AF_UNIX,
+                    libc::SOCK_STREAM | libc::SOCK_NONBLOCK,
+                    0,
+                    sv.as_mut_ptr(),
+                )
+            },
+            0
+        );
+        sv
+    }
+
+    /// A descriptor number closed and reused must be watched again: the
+    /// stop lws sends after a close must not leave a stale registration.
+    #[test]
+    fn a_reused_descriptor_number_is_served() {
+        for backend in [Backend::Epoll, Backend::Poll] {
+            let lib = DefaultLoop::new(backend).unwrap();
+            let wsi = std::ptr::null_mut();
+            let first = socketpair();
+            lib.io(wsi, first[0], EV_START | EV_READ);
+            lib.io(wsi, first[0], EV_STOP | EV_READ | EV_WRITE);
+            lib.forget(first[0]);
+            lib.io(wsi, first[0], EV_STOP | EV_READ | EV_WRITE);
+            // SAFETY: closing descriptors we opened.
+            unsafe { libc::close(first[0]) };
+            let second = socketpair();
+            assert_eq!(second[0], first[0], "the kernel reuses the lowest number");
+            lib.io(wsi, second[0], EV_START | EV_READ);
+            // SAFETY: one byte from a live buffer.
+            unsafe { libc::write(second[1], b"x".as_ptr().cast(), 1) };
+            let mut out = Vec::new();
+            assert_eq!(
+                lib.wait(1000, &mut out).unwrap(),
+                WaitOutcome::Ready(1),
+                "{}",
+                lib.backend_name()
+            );
+            assert!(out[0].readable && out[0].fd == second[0]);
+            // SAFETY: closing descriptors we opened.
+            unsafe {
+                libc::close(first[1]);
+                libc::close(second[0]);
+                libc::close(second[1]);
+            }
+        }
     }
 }

@@ -38,6 +38,7 @@ unsafe fn adopt_on(
     kind: lws_adoption_type,
     fd: c_int,
     protocol: *const c_char,
+    opaque: *mut c_void,
 ) -> *mut lws {
     // SAFETY: caller contract.
     let Some(v) = (unsafe { handles::vhost_on_loop("lws_adopt_descriptor_vhost", vh) }) else {
@@ -46,8 +47,8 @@ unsafe fn adopt_on(
     };
     // SAFETY: caller's C string.
     let name = (!protocol.is_null()).then(|| unsafe { CStr::from_ptr(protocol) });
-    let result =
-        role_for(kind).and_then(|role| adopt(v.ctx(), v, role, fd, name).map_err(|e| e.why));
+    let result = role_for(kind)
+        .and_then(|role| adopt(v.ctx(), v, role, fd, name, opaque).map_err(|e| e.why));
     match result {
         Ok(wsi) => wsi as *mut lws,
         Err(why) => {
@@ -77,7 +78,7 @@ pub unsafe extern "C" fn lws_adopt_descriptor_vhost(
     let raw_fd = unsafe { fd.sockfd };
     // SAFETY: forwarded.
     guard("lws_adopt_descriptor_vhost", || unsafe {
-        adopt_on(vh, type_, raw_fd, vh_prot_name)
+        adopt_on(vh, type_, raw_fd, vh_prot_name, ptr::null_mut())
     })
 }
 
@@ -96,12 +97,7 @@ pub unsafe extern "C" fn lws_adopt_descriptor_vhost_via_info(
             return ptr::null_mut();
         };
         // SAFETY: both union members are the same int on POSIX; forwarded.
-        let wsi = unsafe { adopt_on(i.vh, i.r#type, i.fd.sockfd, i.vh_prot_name) };
-        // SAFETY: a wsi we just created (or NULL).
-        if let Some(w) = unsafe { handles::wsi(wsi) } {
-            w.opaque_user_data.set(i.opaque);
-        }
-        wsi
+        unsafe { adopt_on(i.vh, i.r#type, i.fd.sockfd, i.vh_prot_name, i.opaque) }
     })
 }
 
@@ -227,11 +223,10 @@ pub unsafe extern "C" fn lws_create_adopt_udp(
         };
         // SAFETY: caller's C string.
         let name = (!protocol_name.is_null()).then(|| unsafe { CStr::from_ptr(protocol_name) });
-        match adopt(v.ctx(), v, Role::Udp, fd, name) {
+        match adopt(v.ctx(), v, Role::Udp, fd, name, opaque) {
             Ok(wsi) => {
                 // SAFETY: the new wsi.
                 let w = unsafe { &*wsi };
-                w.opaque_user_data.set(opaque);
                 if !bind {
                     crate::roles::udp::set_connected_peer(w, &addr);
                 }

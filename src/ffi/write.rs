@@ -212,8 +212,11 @@ fn apply_rx_flow(w: &Wsi, enable: c_int) {
     match (before == 0, after == 0) {
         (true, false) => pollfd::change(ctx, w, POLLIN, 0),
         (false, true) => {
-            pollfd::change(ctx, w, 0, POLLIN);
-            if w.has_pending_in() {
+            // After the peer's hang-up there is nothing more to read.
+            if !w.eof_pending.get() {
+                pollfd::change(ctx, w, 0, POLLIN);
+            }
+            if w.has_pending_in() || w.eof_pending.get() {
                 // Delivered by the next service pass, which then won't sleep.
                 ctx.pt
                     .rx_resumed
@@ -262,7 +265,8 @@ pub unsafe extern "C" fn lws_rx_flow_allow_all_protocol(
         else {
             return;
         };
-        for wsi in wsis_bound_to(ctx, |w| same_protocol(w.protocol.get(), protocol)) {
+        // lws matches the entry itself here (unlike the writable form).
+        for wsi in wsis_bound_to(ctx, |w| ptr::eq(w.protocol.get(), protocol)) {
             // SAFETY: snapshot members stay allocated for the pass.
             apply_rx_flow(unsafe { &*wsi }, 1);
         }

@@ -81,6 +81,13 @@ pub(crate) unsafe fn service_socket(ctx: &Context, wsi: *mut Wsi, ready: Ready) 
             _ => unsafe { read_socket(ctx, wsi) },
         }
     } else if ready.hangup || ready.error {
+        if !ready.error && w.rx_paused.get() != 0 && w.role.get() == Role::RawSocket {
+            // The peer finished sending while rx is paused: what it sent
+            // is still owed to the program.
+            // SAFETY: forwarded.
+            unsafe { hold_until_resumed(ctx, wsi) };
+            return;
+        }
         // Hang-up or error with nothing to read: the connection is gone.
         // SAFETY: forwarded.
         unsafe { close(ctx, wsi) };
@@ -90,6 +97,34 @@ pub(crate) unsafe fn service_socket(ctx: &Context, wsi: *mut Wsi, ready: Ready) 
         // SAFETY: forwarded.
         unsafe { handle_pollout(ctx, wsi) };
     }
+}
+
+/// The peer hung up while rx is paused: take everything it sent into
+/// `pending_in` now, stop watching the descriptor (a hang-up would be
+/// reported on every wait), and close only once the data has been
+/// delivered after rx resumes.
+///
+/// # Safety
+/// `wsi` must be a live boxed raw socket wsi.
+unsafe fn hold_until_resumed(ctx: &Context, wsi: *mut Wsi) {
+    // SAFETY: caller contract.
+    let w = unsafe { &*wsi };
+    // SAFETY: the service buffer is only used from dispatch, never re-entrantly.
+    let buf: &mut [u8] = unsafe { &mut *ctx.pt.rx_buf.get() };
+    loop {
+        // SAFETY: recv into our buffer.
+        let n = unsafe { libc::recv(w.fd.get(), buf.as_mut_ptr().cast(), buf.len(), 0) };
+        match crate::sys::fd::nonblocking(n) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => w.extras().pending_in.borrow_mut().extend(&buf[..n]),
+        }
+    }
+    w.eof_pending.set(true);
+    let all = crate::evlib::EV_STOP | crate::evlib::EV_READ | crate::evlib::EV_WRITE;
+    ctx.pt
+        .evlib
+        .io(wsi as *mut crate::ffi::types::lws, w.fd.get(), all);
+    ctx.pt.evlib.forget(w.fd.get());
 }
 
 /// Read what is there and hand it over chunk by chunk.
@@ -187,12 +222,17 @@ pub unsafe fn deliver_pending(ctx: &Context, wsi: *mut Wsi) {
     if w.rx_paused.get() != 0 || !w.is_open() {
         return;
     }
-    let Some(extras) = w.extras_if_any() else {
-        return;
+    let data: Vec<u8> = match w.extras_if_any() {
+        Some(extras) => extras.pending_in.borrow_mut().drain(..).collect(),
+        None => Vec::new(),
     };
-    let data: Vec<u8> = extras.pending_in.borrow_mut().drain(..).collect();
     // SAFETY: forwarded; `data` is our own copy.
     unsafe { deliver(ctx, wsi, &data) };
+    // The peer had hung up: once everything it sent is delivered, close.
+    if w.eof_pending.get() && w.is_open() && w.rx_paused.get() == 0 && !w.has_pending_in() {
+        // SAFETY: forwarded.
+        unsafe { close(ctx, wsi) };
+    }
 }
 
 /// POLLOUT: flush buffered output first; RAW_WRITEABLE only when nothing

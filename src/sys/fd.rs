@@ -17,8 +17,8 @@ pub fn thread_id() -> i64 {
     unsafe { libc::syscall(libc::SYS_gettid) }
 }
 
-/// The numeric address of a socket's peer ("127.0.0.1", "::1"), if it has
-/// an IP peer.
+/// The numeric address of a socket's peer ("127.0.0.1", "::1"), or
+/// "(unix skt)" for a Unix-domain peer, as lws_get_peer_simple gives it.
 pub fn peer_address(fd: c_int) -> Option<String> {
     // SAFETY: getpeername into zeroed storage of the right size.
     let ss = unsafe {
@@ -42,6 +42,8 @@ pub fn peer_address(fd: c_int) -> Option<String> {
                 unsafe { &*(&ss as *const _ as *const libc::sockaddr_in6) };
             Some(std::net::Ipv6Addr::from(sin6.sin6_addr.s6_addr).to_string())
         }
+        // lws's wording for a peer on a Unix-domain socket.
+        libc::AF_UNIX => Some("(unix skt)".to_string()),
         _ => None,
     }
 }

@@ -73,16 +73,17 @@ pub fn to_raw(addr: &SocketAddr) -> (libc::sockaddr_storage, libc::socklen_t) {
 }
 
 /// The first IPv4 (else IPv6) address of network interface `name`.
-fn interface_address(name: &str) -> Option<IpAddr> {
+/// The addresses of network interface `name`: IPv4 first, then IPv6
+/// (link-local IPv6 is left out: it cannot be bound without a scope).
+fn interface_addresses(name: &str) -> Vec<IpAddr> {
     let mut list: *mut libc::ifaddrs = std::ptr::null_mut();
     // SAFETY: getifaddrs allocates a list we free below.
     if unsafe { libc::getifaddrs(&mut list) } != 0 {
-        return None;
+        return Vec::new();
     }
-    let mut v6 = None;
-    let mut found = None;
+    let (mut v4, mut v6) = (Vec::new(), Vec::new());
     let mut p = list;
-    while !p.is_null() && found.is_none() {
+    while !p.is_null() {
         // SAFETY: walking the kernel's list.
         let ifa = unsafe { &*p };
         p = ifa.ifa_next;
@@ -95,46 +96,57 @@ fn interface_address(name: &str) -> Option<IpAddr> {
         // SAFETY: the family tells the address type.
         match unsafe { (*ifa.ifa_addr).sa_family } as c_int {
             libc::AF_INET => {
+                // SAFETY: as above.
                 let sin = unsafe { &*(ifa.ifa_addr as *const libc::sockaddr_in) };
-                found = Some(IpAddr::V4(Ipv4Addr::from(u32::from_be(
+                v4.push(IpAddr::V4(Ipv4Addr::from(u32::from_be(
                     sin.sin_addr.s_addr,
                 ))));
             }
-            libc::AF_INET6 if v6.is_none() => {
+            libc::AF_INET6 => {
+                // SAFETY: as above.
                 let sin6 = unsafe { &*(ifa.ifa_addr as *const libc::sockaddr_in6) };
-                v6 = Some(IpAddr::V6(Ipv6Addr::from(sin6.sin6_addr.s6_addr)));
+                let ip = Ipv6Addr::from(sin6.sin6_addr.s6_addr);
+                if ip.segments()[0] & 0xffc0 != 0xfe80 {
+                    v6.push(IpAddr::V6(ip));
+                }
             }
             _ => {}
         }
     }
     // SAFETY: the list from getifaddrs.
     unsafe { libc::freeifaddrs(list) };
-    found.or(v6)
+    v4.extend(v6);
+    v4
 }
 
-fn bind_address(spec: &ListenSpec) -> io::Result<SocketAddr> {
+/// Where a listener binds: "any", an IP literal, or every address of a
+/// named interface (lws opens one listener per address, on one port).
+fn bind_addresses(spec: &ListenSpec) -> io::Result<Vec<IpAddr>> {
     let Some(iface) = spec.iface else {
         let any: IpAddr = if spec.ipv4_only {
             Ipv4Addr::UNSPECIFIED.into()
         } else {
             Ipv6Addr::UNSPECIFIED.into()
         };
-        return Ok(SocketAddr::new(any, spec.port));
+        return Ok(vec![any]);
     };
     let text = iface
         .to_str()
         .map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, "iface is not UTF-8"))?;
     if let Ok(ip) = text.parse::<IpAddr>() {
-        return Ok(SocketAddr::new(ip, spec.port));
+        return Ok(vec![ip]);
     }
-    interface_address(text)
-        .map(|ip| SocketAddr::new(ip, spec.port))
-        .ok_or_else(|| {
-            io::Error::new(
-                io::ErrorKind::NotFound,
-                format!("no interface or address called {text}"),
-            )
-        })
+    let mut found = interface_addresses(text);
+    if spec.ipv4_only {
+        found.retain(|ip| ip.is_ipv4());
+    }
+    match found.is_empty() {
+        true => Err(io::Error::new(
+            io::ErrorKind::NotFound,
+            format!("no interface or address called {text}"),
+        )),
+        false => Ok(found),
+    }
 }
 
 fn unix_address(path: &CStr) -> io::Result<(libc::sockaddr_un, libc::socklen_t)> {
@@ -164,31 +176,47 @@ fn unix_address(path: &CStr) -> io::Result<(libc::sockaddr_un, libc::socklen_t)>
     Ok((sun, len as libc::socklen_t))
 }
 
-/// Open a listening socket. Returns it and the port it got (0 for Unix).
-pub fn listen(spec: &ListenSpec) -> io::Result<(c_int, u16)> {
+/// Open the listening sockets `spec` asks for (one per address; all on
+/// the same port). Returns each with its port (0 for Unix).
+pub fn listen(spec: &ListenSpec) -> io::Result<Vec<(c_int, u16)>> {
     if spec.unix {
-        let path = spec.iface.ok_or_else(|| {
-            io::Error::new(io::ErrorKind::InvalidInput, "UNIX_SOCK needs iface = path")
-        })?;
-        let (sun, len) = unix_address(path)?;
-        if path.to_bytes()[0] != b'@' {
-            // A stale socket file from an earlier run would make bind fail.
-            // SAFETY: a C string path.
-            unsafe { libc::unlink(path.as_ptr()) };
-        }
-        let fd = new_socket(libc::AF_UNIX, libc::SOCK_STREAM)?;
-        // SAFETY: a valid sockaddr_un of the given length.
-        if unsafe { libc::bind(fd, (&sun as *const libc::sockaddr_un).cast(), len) } != 0
-            || unsafe { libc::listen(fd, libc::SOMAXCONN) } != 0
-        {
-            let e = io::Error::last_os_error();
-            // SAFETY: our fd.
-            unsafe { libc::close(fd) };
-            return Err(e);
-        }
-        return Ok((fd, 0));
+        return listen_unix(spec).map(|fd| vec![(fd, 0)]);
     }
-    let addr = bind_address(spec)?;
+    let mut opened: Vec<(c_int, u16)> = Vec::new();
+    for ip in bind_addresses(spec)? {
+        // The first listener may get an ephemeral port; the rest share it.
+        let port = opened.first().map_or(spec.port, |&(_, p)| p);
+        match listen_ip(SocketAddr::new(ip, port), spec) {
+            Ok(fd) => opened.push((fd, local_port(fd).unwrap_or(port))),
+            Err(e) => {
+                for (fd, _) in opened {
+                    // SAFETY: descriptors we opened above.
+                    unsafe { libc::close(fd) };
+                }
+                return Err(e);
+            }
+        }
+    }
+    Ok(opened)
+}
+
+fn listen_unix(spec: &ListenSpec) -> io::Result<c_int> {
+    let path = spec.iface.ok_or_else(|| {
+        io::Error::new(io::ErrorKind::InvalidInput, "UNIX_SOCK needs iface = path")
+    })?;
+    let (sun, len) = unix_address(path)?;
+    if path.to_bytes()[0] != b'@' {
+        // A stale socket file from an earlier run would make bind fail.
+        // SAFETY: a C string path.
+        unsafe { libc::unlink(path.as_ptr()) };
+    }
+    let fd = new_socket(libc::AF_UNIX, libc::SOCK_STREAM)?;
+    // SAFETY: a valid sockaddr_un of the given length.
+    let sa = (&sun as *const libc::sockaddr_un).cast();
+    bind_and_listen(fd, sa, len)
+}
+
+fn listen_ip(addr: SocketAddr, spec: &ListenSpec) -> io::Result<c_int> {
     let family = if addr.is_ipv4() {
         libc::AF_INET
     } else {
@@ -199,13 +227,24 @@ pub fn listen(spec: &ListenSpec) -> io::Result<(c_int, u16)> {
     if spec.reuse_port {
         set_int_opt(fd, libc::SOL_SOCKET, libc::SO_REUSEPORT, 1);
     }
-    if family == libc::AF_INET6 && spec.iface.is_none() {
-        // "any" takes IPv4 too, as lws's default listener does.
-        set_int_opt(fd, libc::IPPROTO_IPV6, libc::IPV6_V6ONLY, 0);
+    if family == libc::AF_INET6 {
+        // "any" takes IPv4 too, as lws's default listener does; a specific
+        // IPv6 address only itself.
+        let v6only = spec.iface.is_some() as c_int;
+        set_int_opt(fd, libc::IPPROTO_IPV6, libc::IPV6_V6ONLY, v6only);
     }
     let (ss, len) = to_raw(&addr);
-    // SAFETY: a valid socket address of the given length.
-    let ok = unsafe { libc::bind(fd, (&ss as *const libc::sockaddr_storage).cast(), len) } == 0
+    bind_and_listen(fd, (&ss as *const libc::sockaddr_storage).cast(), len)
+}
+
+/// Bind `fd` to `sa` and listen; the descriptor is closed on failure.
+fn bind_and_listen(
+    fd: c_int,
+    sa: *const libc::sockaddr,
+    len: libc::socklen_t,
+) -> io::Result<c_int> {
+    // SAFETY: the caller passes a valid address of the given length.
+    let ok = unsafe { libc::bind(fd, sa, len) } == 0
         && unsafe { libc::listen(fd, libc::SOMAXCONN) } == 0;
     if !ok {
         let e = io::Error::last_os_error();
@@ -213,7 +252,7 @@ pub fn listen(spec: &ListenSpec) -> io::Result<(c_int, u16)> {
         unsafe { libc::close(fd) };
         return Err(e);
     }
-    Ok((fd, local_port(fd).unwrap_or(spec.port)))
+    Ok(fd)
 }
 
 /// The local port a socket is bound to.
