@@ -167,6 +167,7 @@ pub unsafe fn service(ctx: &Context, wsi: *mut Wsi) {
             return;
         }
         args.accept_fd = fd;
+        socket::set_nodelay(fd);
         // SAFETY: the listener's vhost is alive while it listens.
         let vh = unsafe { &*w.vhost.get() };
         // SAFETY: a live wsi and protocols[0] of its vhost.

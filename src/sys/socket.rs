@@ -310,6 +310,7 @@ pub fn connect_start(
             return Err(e);
         }
     }
+    set_nodelay(fd);
     let (ss, len) = to_raw(addr);
     // SAFETY: a valid address of the given length.
     if unsafe { libc::connect(fd, (&ss as *const libc::sockaddr_storage).cast(), len) } == 0 {
@@ -373,4 +374,10 @@ pub fn udp(addr: &SocketAddr, bind: bool, broadcast: bool) -> io::Result<c_int> 
         return Err(e);
     }
     Ok(fd)
+}
+
+/// Send small writes at once (no Nagle delay), as lws does for its TCP
+/// connections; harmless on other socket types (the call just fails).
+pub fn set_nodelay(fd: c_int) {
+    set_int_opt(fd, libc::IPPROTO_TCP, libc::TCP_NODELAY, 1);
 }
