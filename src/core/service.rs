@@ -25,9 +25,10 @@ pub(crate) const PASS_ERROR: c_int = -1;
 /// The context was destroyed during the pass (and is now freed).
 pub(crate) const PASS_DESTROYED: c_int = -1;
 
-/// How long to wait, in ms, for the next scheduled event due at `due_us`.
-/// Rounded up, so a sub-millisecond event waits 1 ms instead of spinning
-/// through zero-length waits (lws 4.3 spins there).
+/// How long a program's own loop should wait, in ms, for the next
+/// scheduled event due at `due_us` (lws_service_adjust_timeout). Rounded
+/// up, so a sub-millisecond event waits 1 ms instead of spinning through
+/// zero-length waits (lws 4.3 spins there).
 pub fn wait_ms_until(due_us: Option<i64>, now_us: i64) -> c_int {
     match due_us {
         None => -1,
@@ -37,6 +38,13 @@ pub fn wait_ms_until(due_us: Option<i64>, now_us: i64) -> c_int {
             ms.min(c_int::MAX as i64) as c_int
         }
     }
+}
+
+/// How long to wait, in µs, for the next scheduled event (None: nothing is
+/// scheduled). The backends honour sub-millisecond waits, so an event
+/// under 1 ms away costs one wake, on time.
+pub fn wait_us_until(due_us: Option<i64>, now_us: i64) -> Option<i64> {
+    due_us.map(|due| due.saturating_sub(now_us).max(0))
 }
 
 /// Run one pass. Returns [`PASS_OK`], or [`PASS_DESTROYED`] when the
@@ -72,9 +80,9 @@ pub unsafe fn run_pass(this: *mut Context, timeout_ms: c_int) -> c_int {
     if ctx.lifecycle.get() == Lifecycle::Live {
         let busy = timeout_ms < 0 || !ctx.pt.rx_resumed.borrow().is_empty();
         let wait = if busy {
-            0
+            Some(0)
         } else {
-            wait_ms_until(ctx.pt.sul.next_due(), now_usecs())
+            wait_us_until(ctx.pt.sul.next_due(), now_usecs())
         };
         let outcome = {
             let mut ready = ctx.pt.ready.borrow_mut();
@@ -265,6 +273,13 @@ fn deliver_resumed_rx(ctx: &Context) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn service_waits_are_microsecond_exact() {
+        assert_eq!(wait_us_until(None, 5), None);
+        assert_eq!(wait_us_until(Some(5_300), 5_000), Some(300), "a 300 µs wait stays 300 µs");
+        assert_eq!(wait_us_until(Some(4_000), 5_000), Some(0), "overdue: don't wait");
+    }
 
     #[test]
     fn waits_round_up_and_never_spin() {

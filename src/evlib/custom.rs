@@ -151,8 +151,8 @@ impl EventLib for Custom {
         }
     }
 
-    fn wait(&self, timeout_ms: c_int, out: &mut Vec<Ready>) -> std::io::Result<WaitOutcome> {
-        self.own_table.wait(timeout_ms, out)
+    fn wait(&self, timeout_us: Option<i64>, out: &mut Vec<Ready>) -> std::io::Result<WaitOutcome> {
+        self.own_table.wait(timeout_us, out)
     }
 
     fn run_hook(&self) -> Option<super::RunHook> {

@@ -108,8 +108,8 @@ impl EventLib for DefaultLoop {
 
     fn destroy_context(&self, _cx: *mut lws_context) {}
 
-    fn wait(&self, timeout_ms: c_int, out: &mut Vec<Ready>) -> std::io::Result<WaitOutcome> {
-        self.poller.borrow_mut().wait(timeout_ms, out)
+    fn wait(&self, timeout_us: Option<i64>, out: &mut Vec<Ready>) -> std::io::Result<WaitOutcome> {
+        self.poller.borrow_mut().wait(timeout_us, out)
     }
 
     fn run_hook(&self) -> Option<super::RunHook> {
@@ -165,7 +165,7 @@ mod tests {
             unsafe { libc::write(second[1], b"x".as_ptr().cast(), 1) };
             let mut out = Vec::new();
             assert_eq!(
-                lib.wait(1000, &mut out).unwrap(),
+                lib.wait(Some(1_000_000), &mut out).unwrap(),
                 WaitOutcome::Ready(1),
                 "{}",
                 lib.backend_name()

@@ -9,6 +9,8 @@ use std::os::raw::c_int;
 pub struct Epoll {
     epfd: c_int,
     events: Vec<libc::epoll_event>,
+    /// the kernel lacks epoll_pwait2: use millisecond waits
+    no_pwait2: bool,
 }
 
 impl Epoll {
@@ -22,6 +24,7 @@ impl Epoll {
         Ok(Epoll {
             epfd,
             events: Vec::with_capacity(256),
+            no_pwait2: false,
         })
     }
 
@@ -42,6 +45,38 @@ impl Epoll {
             return Err(io::Error::last_os_error());
         }
         Ok(())
+    }
+}
+
+impl Epoll {
+    /// epoll_pwait2 (nanosecond timeout, Linux 5.11+) when the timeout is
+    /// not whole milliseconds and the kernel has it; else epoll_wait with
+    /// the timeout rounded up.
+    fn wait_raw(&mut self, timeout_us: Option<i64>, cap: c_int) -> c_int {
+        if let Some(us) = timeout_us.filter(|us| us % 1000 != 0) {
+            if !self.no_pwait2 {
+                let ts = super::timespec_of(us);
+                // SAFETY: our buffer of `cap` events and a valid timespec.
+                let n = unsafe {
+                    libc::epoll_pwait2(
+                        self.epfd,
+                        self.events.as_mut_ptr(),
+                        cap,
+                        &ts,
+                        std::ptr::null(),
+                    )
+                };
+                if n >= 0 || io::Error::last_os_error().raw_os_error() != Some(libc::ENOSYS) {
+                    return n;
+                }
+                self.no_pwait2 = true;
+            }
+        }
+        let ms = timeout_us.map_or(-1, |us| {
+            (us.max(0).saturating_add(999) / 1000).min(c_int::MAX as i64) as c_int
+        });
+        // SAFETY: the kernel writes at most `cap` events into our buffer.
+        unsafe { libc::epoll_wait(self.epfd, self.events.as_mut_ptr(), cap, ms) }
     }
 }
 
@@ -66,18 +101,10 @@ impl Poller for Epoll {
         }
     }
 
-    fn wait(&mut self, timeout_ms: c_int, out: &mut Vec<Ready>) -> io::Result<WaitOutcome> {
+    fn wait(&mut self, timeout_us: Option<i64>, out: &mut Vec<Ready>) -> io::Result<WaitOutcome> {
         out.clear();
         let cap = self.events.capacity();
-        // SAFETY: the kernel writes at most `cap` events into our buffer.
-        let n = unsafe {
-            libc::epoll_wait(
-                self.epfd,
-                self.events.as_mut_ptr(),
-                cap as c_int,
-                timeout_ms,
-            )
-        };
+        let n = self.wait_raw(timeout_us, cap as c_int);
         if n < 0 {
             let e = io::Error::last_os_error();
             return match e.raw_os_error() {

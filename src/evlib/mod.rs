@@ -58,8 +58,9 @@ pub trait EventLib {
     /// `destroy_context2`: late teardown (called before and after the
     /// protocols' PROTOCOL_DESTROY, as lws does).
     fn destroy_context(&self, cx: *mut lws_context);
-    /// One wait on lws's own descriptor table, for `lws_service`.
-    fn wait(&self, timeout_ms: c_int, out: &mut Vec<Ready>) -> std::io::Result<WaitOutcome>;
+    /// One wait on lws's own descriptor table, for `lws_service`
+    /// (microseconds; None: forever).
+    fn wait(&self, timeout_us: Option<i64>, out: &mut Vec<Ready>) -> std::io::Result<WaitOutcome>;
     /// `run_pt`: the hook that runs the library's own loop, if it has one
     /// (lws_service then calls it and returns 1; else it uses
     /// [`EventLib::wait`]). Handed out rather than called here because the
@@ -112,8 +113,23 @@ pub trait Poller {
     fn modify(&mut self, fd: c_int, interest: Interest) -> std::io::Result<()>;
     /// Stop watching `fd` (it may already be closed).
     fn remove(&mut self, fd: c_int) -> std::io::Result<()>;
-    /// Wait up to `timeout_ms` (-1: forever, 0: don't block) and fill `out`.
-    fn wait(&mut self, timeout_ms: c_int, out: &mut Vec<Ready>) -> std::io::Result<WaitOutcome>;
+    /// Wait up to `timeout_us` microseconds (None: forever, 0: don't
+    /// block) and fill `out`. Sub-millisecond waits are honoured, so a
+    /// timer under 1 ms away is neither spun on nor overslept.
+    fn wait(
+        &mut self,
+        timeout_us: Option<i64>,
+        out: &mut Vec<Ready>,
+    ) -> std::io::Result<WaitOutcome>;
+}
+
+/// A timeout as a `timespec` (for ppoll / epoll_pwait2).
+pub(crate) fn timespec_of(us: i64) -> libc::timespec {
+    let us = us.max(0);
+    libc::timespec {
+        tv_sec: us / 1_000_000,
+        tv_nsec: (us % 1_000_000) * 1000,
+    }
 }
 
 /// Which backend to use.
@@ -183,14 +199,17 @@ mod tests {
         )
         .unwrap();
         assert_eq!(
-            p.wait(0, &mut out).unwrap(),
+            p.wait(Some(0), &mut out).unwrap(),
             WaitOutcome::Ready(0),
             "{}",
             p.name()
         );
         // SAFETY: one byte from a live buffer.
         unsafe { libc::write(w, b"x".as_ptr().cast(), 1) };
-        assert_eq!(p.wait(1000, &mut out).unwrap(), WaitOutcome::Ready(1));
+        assert_eq!(
+            p.wait(Some(1_000_000), &mut out).unwrap(),
+            WaitOutcome::Ready(1)
+        );
         assert_eq!(out[0].fd, r);
         assert!(out[0].readable);
         p.modify(
@@ -202,7 +221,7 @@ mod tests {
         )
         .unwrap();
         p.remove(r).unwrap();
-        assert_eq!(p.wait(0, &mut out).unwrap(), WaitOutcome::Ready(1));
+        assert_eq!(p.wait(Some(0), &mut out).unwrap(), WaitOutcome::Ready(1));
         assert_eq!(out[0].fd, w);
         assert!(out[0].writable);
         p.remove(w).unwrap();
@@ -211,7 +230,7 @@ mod tests {
             libc::close(r);
             libc::close(w);
         }
-        assert_eq!(p.wait(0, &mut out).unwrap(), WaitOutcome::Ready(0));
+        assert_eq!(p.wait(Some(0), &mut out).unwrap(), WaitOutcome::Ready(0));
     }
 
     #[test]

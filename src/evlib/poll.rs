@@ -92,14 +92,20 @@ impl Poller for Poll {
         Ok(())
     }
 
-    fn wait(&mut self, timeout_ms: c_int, out: &mut Vec<Ready>) -> io::Result<WaitOutcome> {
+    fn wait(&mut self, timeout_us: Option<i64>, out: &mut Vec<Ready>) -> io::Result<WaitOutcome> {
         out.clear();
-        // SAFETY: the array is valid for fds.len() entries.
+        let ts = timeout_us.map(super::timespec_of);
+        let ts_ptr = ts
+            .as_ref()
+            .map_or(std::ptr::null(), |t| t as *const libc::timespec);
+        // SAFETY: the array is valid for fds.len() entries; ppoll takes a
+        // nanosecond timeout (NULL: forever).
         let n = unsafe {
-            libc::poll(
+            libc::ppoll(
                 self.fds.as_mut_ptr(),
                 self.fds.len() as libc::nfds_t,
-                timeout_ms,
+                ts_ptr,
+                std::ptr::null(),
             )
         };
         if n < 0 {
