@@ -277,8 +277,16 @@ mod tests {
     #[test]
     fn service_waits_are_microsecond_exact() {
         assert_eq!(wait_us_until(None, 5), None);
-        assert_eq!(wait_us_until(Some(5_300), 5_000), Some(300), "a 300 µs wait stays 300 µs");
-        assert_eq!(wait_us_until(Some(4_000), 5_000), Some(0), "overdue: don't wait");
+        assert_eq!(
+            wait_us_until(Some(5_300), 5_000),
+            Some(300),
+            "a 300 µs wait stays 300 µs"
+        );
+        assert_eq!(
+            wait_us_until(Some(4_000), 5_000),
+            Some(0),
+            "overdue: don't wait"
+        );
     }
 
     #[test]
