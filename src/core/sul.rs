@@ -7,7 +7,9 @@
 //! - `list.owner` points at the scheduler's `marker` (so `lws_sul_cancel`,
 //!   which gets no context, finds the scheduler, and lws's "is it attached?"
 //!   test on `owner` keeps working);
-//! - `list.prev` holds the node's sequence number, `list.next` its class.
+//! - `list.prev` holds the node's sequence number with its class in the top
+//!   bit, `list.next` the due time it was filed under. (Not `us`: a caller
+//!   moving a sul with lws_sul2_schedule rewrites `us` before we see it.)
 //!
 //! Order, as lws fires it: earliest due time first; at equal times the
 //! wake-if-suspended class first, and within a class the node scheduled last
@@ -35,6 +37,11 @@ impl SulClass {
         }
     }
 }
+
+/// Where the class rank sits in a node's filed sequence number.
+const CLASS_SHIFT: u32 = 63;
+// The bookkeeping stores a 64-bit due time and sequence in pointer fields.
+const _: () = assert!(std::mem::size_of::<usize>() == 8);
 
 /// (due µs, class rank, inverted sequence): B-tree order is firing order.
 type Key = (i64, u8, u64);
@@ -103,8 +110,8 @@ impl SulScheduler {
         unsafe {
             (*sul).us = due_us;
             (*sul).list = lws_dll2 {
-                prev: seq as usize as *mut lws_dll2,
-                next: class.rank() as usize as *mut lws_dll2,
+                prev: (seq | (class.rank() as u64) << CLASS_SHIFT) as usize as *mut lws_dll2,
+                next: due_us as u64 as usize as *mut lws_dll2,
                 owner: self.marker_ptr(),
             };
         }
@@ -117,10 +124,12 @@ impl SulScheduler {
         // SAFETY: only called for nodes whose owner is this scheduler.
         let key = unsafe {
             let node = &*sul;
+            let filed = node.list.prev as usize as u64;
+            let seq = filed & !(1 << CLASS_SHIFT);
             (
-                node.us,
-                node.list.next as usize as u8,
-                u64::MAX - node.list.prev as usize as u64,
+                node.list.next as usize as u64 as i64,
+                (filed >> CLASS_SHIFT) as u8,
+                u64::MAX - seq,
             )
         };
         self.queue.borrow_mut().remove(&key);
@@ -290,6 +299,25 @@ mod tests {
         unsafe { cancel(&mut *b) };
         assert_eq!(s.run_ripe(i64::MAX), 0);
         assert!(fired().is_empty());
+    }
+
+    /// lws_sul2_schedule's way to move a sul: the caller writes the new
+    /// due time into `us` first, then schedules again. The old entry must
+    /// go, though `us` no longer says where it was.
+    #[test]
+    fn moving_with_a_rewritten_due_time_leaves_no_ghost() {
+        let s = SulScheduler::new();
+        let mut a = node();
+        let pa: *mut lws_sorted_usec_list = &mut *a;
+        unsafe {
+            (*pa).cb = Some(record);
+            s.schedule(pa, 100, SulClass::Normal);
+            (*pa).us = 500;
+            s.schedule(pa, 500, SulClass::Normal);
+        }
+        assert_eq!(s.len(), 1, "the old entry is gone");
+        assert_eq!(s.run_ripe(1000), 1);
+        assert_eq!(fired(), vec![pa as usize]);
     }
 
     #[test]
