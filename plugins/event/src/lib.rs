@@ -39,6 +39,8 @@
 )]
 
 mod ev2;
+// The lws API declarations are the same for every backend: one copy.
+#[path = "../../uv/src/lwsapi.rs"]
 mod lwsapi;
 
 use ev2::*;
