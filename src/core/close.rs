@@ -29,6 +29,9 @@ pub unsafe fn close(ctx: &Context, wsi: *mut Wsi) {
     if !w.is_open() {
         return;
     }
+    // Writes gathered while a read was handed over were, as far as the
+    // program knows, sent already: send them before the socket goes.
+    crate::roles::raw::send_gathered(w);
     let connecting = w.state.get() == WsiState::Connecting;
     w.state.set(WsiState::Closing);
     // SAFETY: our own suls.

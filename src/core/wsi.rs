@@ -80,6 +80,10 @@ pub struct Wsi {
     pub handling_pollout: Cell<bool>,
     /// close once `pending_out` has drained (lws_raw_transaction_completed)
     pub close_when_drained: Cell<bool>,
+    /// writes are being gathered while one read is handed over in chunks
+    /// (see roles::raw::deliver); `pending_out` then also holds bytes lws
+    /// would already have sent
+    pub corked: Cell<bool>,
     /// the peer finished sending while rx was paused: its data waits in
     /// `pending_in`, and the wsi closes once that has been delivered
     pub eof_pending: Cell<bool>,
@@ -138,6 +142,7 @@ impl Wsi {
             writable_requested: Cell::new(false),
             handling_pollout: Cell::new(false),
             close_when_drained: Cell::new(false),
+            corked: Cell::new(false),
             eof_pending: Cell::new(false),
             leave_pollout_active: Cell::new(false),
             pending_out: RefCell::new(VecDeque::new()),

@@ -164,6 +164,7 @@ pub unsafe extern "C" fn lws_send_pipe_choked(wsi: *mut lws) -> c_int {
         let Some(w) = (unsafe { handles::wsi_on_loop("lws_send_pipe_choked", wsi) }) else {
             return 1;
         };
+        crate::roles::raw::send_gathered(w);
         if !w.pending_out.borrow().is_empty() {
             return 1;
         }
@@ -186,8 +187,11 @@ pub unsafe extern "C" fn lws_send_pipe_choked(wsi: *mut lws) -> c_int {
 pub unsafe extern "C" fn lws_partial_buffered(wsi: *mut lws) -> c_int {
     guard("lws_partial_buffered", || {
         // SAFETY: caller contract.
-        unsafe { handles::wsi_on_loop("lws_partial_buffered", wsi) }
-            .map_or(0, |w| !w.pending_out.borrow().is_empty() as c_int)
+        unsafe { handles::wsi_on_loop("lws_partial_buffered", wsi) }.map_or(0, |w| {
+            // Answer as lws would: after really offering gathered writes.
+            crate::roles::raw::send_gathered(w);
+            !w.pending_out.borrow().is_empty() as c_int
+        })
     })
 }
 
@@ -287,6 +291,7 @@ pub unsafe extern "C" fn lws_raw_transaction_completed(wsi: *mut lws) -> c_int {
         else {
             return -1;
         };
+        crate::roles::raw::send_gathered(w);
         if w.pending_out.borrow().is_empty() {
             return -1;
         }

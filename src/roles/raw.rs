@@ -164,6 +164,60 @@ unsafe fn read_socket(ctx: &Context, wsi: *mut Wsi) {
 pub unsafe fn deliver(ctx: &Context, wsi: *mut Wsi, data: &[u8]) {
     // SAFETY: caller contract.
     let w = unsafe { &*wsi };
+    // A large read is handed over in many chunks, and programs typically
+    // answer each with lws_write: gather those writes and send them in one
+    // go afterwards (same bytes, same order, same return values).
+    let cork = w.role.get() == Role::RawSocket && !w.corked.get();
+    if cork {
+        w.corked.set(true);
+    }
+    // SAFETY: forwarded.
+    unsafe { deliver_chunks(ctx, wsi, data) };
+    if cork {
+        // SAFETY: forwarded.
+        unsafe { uncork(ctx, wsi) };
+    }
+}
+
+/// Send now what was gathered under a cork, as far as the kernel takes it
+/// (lws would already have sent it): before a close, or when the program
+/// asks whether its output is done.
+pub(crate) fn send_gathered(w: &Wsi) {
+    if w.corked.get() && !w.pending_out.borrow().is_empty() {
+        // An error here is reported by the close or the next write.
+        let _ = flush(w);
+    }
+}
+
+/// Stop gathering writes and send what was gathered (what the kernel does
+/// not take waits for POLLOUT, as after any short write).
+///
+/// # Safety
+/// `wsi` must be a boxed wsi (open or not).
+pub unsafe fn uncork(ctx: &Context, wsi: *mut Wsi) {
+    // SAFETY: caller contract.
+    let w = unsafe { &*wsi };
+    if !w.corked.replace(false) || !w.is_open() || w.pending_out.borrow().is_empty() {
+        return;
+    }
+    if flush(w).is_err() {
+        // SAFETY: forwarded; closes on the next pass, once.
+        unsafe { crate::core::timeout::set_timeout(wsi, 0, crate::core::timeout::KILL_ASYNC) };
+        return;
+    }
+    if w.pending_out.borrow().is_empty() {
+        if w.close_when_drained.get() {
+            // SAFETY: forwarded; lws_raw_transaction_completed asked for it.
+            unsafe { close(ctx, wsi) };
+        }
+    } else if w.events.get() & POLLOUT == 0 {
+        pollfd::change(ctx, w, 0, POLLOUT);
+    }
+}
+
+unsafe fn deliver_chunks(ctx: &Context, wsi: *mut Wsi, data: &[u8]) {
+    // SAFETY: caller contract.
+    let w = unsafe { &*wsi };
     let chunk = rx_chunk(ctx, w);
     let mut rest = data;
     while !rest.is_empty() {
@@ -240,6 +294,12 @@ pub unsafe fn deliver_pending(ctx: &Context, wsi: *mut Wsi) {
 unsafe fn handle_pollout(ctx: &Context, wsi: *mut Wsi) {
     // SAFETY: caller contract.
     let w = unsafe { &*wsi };
+    if w.close_when_drained.get() && w.pending_out.borrow().is_empty() {
+        // Drained already (e.g. when gathered writes were sent).
+        // SAFETY: forwarded.
+        unsafe { close(ctx, wsi) };
+        return;
+    }
     if !w.pending_out.borrow().is_empty() {
         match flush(w) {
             Err(_) => {
@@ -349,7 +409,7 @@ pub unsafe fn write(ctx: &Context, wsi: *mut Wsi, data: &[u8]) -> c_int {
     if w.role.get() == Role::Udp {
         return write_datagram(w, data);
     }
-    let sent = if w.pending_out.borrow().is_empty() {
+    let sent = if w.pending_out.borrow().is_empty() && !w.corked.get() {
         match send_some(w, data) {
             Ok(n) => n,
             Err(e) => {
@@ -366,7 +426,8 @@ pub unsafe fn write(ctx: &Context, wsi: *mut Wsi, data: &[u8]) -> c_int {
     };
     if sent < data.len() {
         w.pending_out.borrow_mut().extend(&data[sent..]);
-        if w.events.get() & POLLOUT == 0 {
+        // Under a cork the uncork sends it (and asks for POLLOUT if needed).
+        if !w.corked.get() && w.events.get() & POLLOUT == 0 {
             pollfd::change(ctx, w, 0, POLLOUT);
         }
     }
