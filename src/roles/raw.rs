@@ -167,7 +167,9 @@ pub unsafe fn deliver(ctx: &Context, wsi: *mut Wsi, data: &[u8]) {
     // A large read is handed over in many chunks, and programs typically
     // answer each with lws_write: gather those writes and send them in one
     // go afterwards (same bytes, same order, same return values).
-    let cork = w.role.get() == Role::RawSocket && !w.corked.get();
+    // (A read that fits one chunk gains nothing: its answer goes straight
+    // out, without touching the output queue.)
+    let cork = w.role.get() == Role::RawSocket && !w.corked.get() && data.len() > rx_chunk(ctx, w);
     if cork {
         w.corked.set(true);
     }
@@ -352,6 +354,10 @@ fn flush(w: &Wsi) -> std::io::Result<()> {
             }
             Err(e) => return Err(e),
         }
+    }
+    if out.is_empty() {
+        // Give the buffer back: an idle connection keeps no output memory.
+        *out = std::collections::VecDeque::new();
     }
     Ok(())
 }
