@@ -1,7 +1,7 @@
 /*
  * rwsloop as a guest on the application's libev loop (and on a libev loop
  * of its own), through the libev plugin (plugins/ev). The scenarios are in
- * plugins/ev/capi/foreign-suite.h; this file is the application side.
+ * capi-tests/foreign-suite.h; this file is the application side.
  *
  * Built for real only by `make check-evlib-ev-glib-sd` (mk/evlib2.mk
  * defines RWSLOOP_CAPI_FOREIGN and links libev); elsewhere each test is a
@@ -86,7 +86,7 @@ static void fl_loop_free(void)
 	fl_loop = NULL;
 }
 
-/* plugins/ev/capi, on the include path in that build */
+/* the shared scenarios */
 #include "foreign-suite.h"
 
 #define FOREIGN_BODY(call) call

@@ -1,7 +1,7 @@
 /*
  * rwsloop as a guest on the application's GMainLoop (and on a glib loop of
  * its own), through the glib plugin (plugins/glib). The scenarios are in
- * plugins/ev/capi/foreign-suite.h; this file is the application side.
+ * capi-tests/foreign-suite.h; this file is the application side.
  * Any glib critical or warning is fatal here (as with
  * G_DEBUG=fatal-criticals, which the make target sets too).
  *
@@ -106,7 +106,7 @@ static void fl_loop_free(void)
 	fl_loop = NULL;
 }
 
-/* plugins/ev/capi, on the include path in that build */
+/* the shared scenarios */
 #include "foreign-suite.h"
 
 #define FOREIGN_BODY(call) call

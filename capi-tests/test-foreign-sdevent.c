@@ -1,7 +1,7 @@
 /*
  * rwsloop as a guest on the application's sd_event loop (and on an
  * sd_event loop of its own), through the sd-event plugin
- * (plugins/sdevent). The scenarios are in plugins/ev/capi/foreign-suite.h;
+ * (plugins/sdevent). The scenarios are in capi-tests/foreign-suite.h;
  * this file is the application side.
  *
  * Built for real only by `make check-evlib-ev-glib-sd` (mk/evlib2.mk
@@ -97,7 +97,7 @@ static void fl_loop_free(void)
 	fl_loop = NULL;
 }
 
-/* plugins/ev/capi, on the include path in that build */
+/* the shared scenarios */
 #include "foreign-suite.h"
 
 #define FOREIGN_BODY(call) call

@@ -56,13 +56,13 @@ evlib2-plugins: lib evlib2-deps
 
 EVLIB2_TESTS := $(shell sed -n 's/^X(\([A-Za-z0-9_]*\))$$/\1/p' \
 	$(TOP)/capi-tests/test-list-foreign-ev-glib-sd.h 2>/dev/null)
-EVLIB2_SUITE := $(TOP)/plugins/ev/capi/foreign-suite.h
+EVLIB2_SUITE := $(TOP)/capi-tests/foreign-suite.h
 EVLIB2_LIST := $(TOP)/capi-tests/test-list-foreign-ev-glib-sd.h
 EVLIB2_TEST_SRCS := $(addprefix $(TOP)/capi-tests/test-foreign-,$(addsuffix .c,$(EVLIB2_NAMES)))
 # The runner, its trace support and these tests only: staged with a
 # test-list.h of their own, so the runner lists exactly these tests and
 # other areas' tests (with their own libraries) stay out of this build.
-EVLIB2_HARNESS := runner.c trace.c task.h trace.h
+EVLIB2_HARNESS := runner.c trace.c task.h trace.h foreign-suite.h
 EVLIB2_STAGE := $(EVLIB2_OUT)/capi-src
 
 $(EVLIB2_STAGE)/.stamp: $(addprefix $(TOP)/capi-tests/,$(EVLIB2_HARNESS)) \
@@ -74,7 +74,7 @@ $(EVLIB2_STAGE)/.stamp: $(addprefix $(TOP)/capi-tests/,$(EVLIB2_HARNESS)) \
 		> $(@D)/test-list.h
 	@touch $@
 
-EVLIB2_CFLAGS = -DRWSLOOP_CAPI_FOREIGN -I$(TOP)/include -I$(TOP)/plugins/ev/capi \
+EVLIB2_CFLAGS = -DRWSLOOP_CAPI_FOREIGN -I$(TOP)/include \
 	$$(pkg-config --cflags $(EVLIB2_PKGS))
 EVLIB2_LIBS = -L$(LIBDIR_BUILD) -Wl,-rpath,$(LIBDIR_BUILD) -lrwsloop -lev \
 	$$(pkg-config --libs $(EVLIB2_PKGS))
@@ -139,7 +139,7 @@ EVLIB2_SYS_LIB := /usr/lib/x86_64-linux-gnu
 
 $(EVLIB2_OUT)/capi-tests-lws43: $(EVLIB2_STAGE)/.stamp $(EVLIB2_SUITE) | capi-oracle evlib2-deps
 	$(CAPI_CC) $(CAPI_CFLAGS) -DCAPI_IMPL_LWS43 -DRWSLOOP_CAPI_FOREIGN \
-		-isystem $(ORACLE43_INC) -I$(TOP)/plugins/ev/capi $$(pkg-config --cflags $(EVLIB2_PKGS)) \
+		-isystem $(ORACLE43_INC) $$(pkg-config --cflags $(EVLIB2_PKGS)) \
 		-o $@ $(EVLIB2_STAGE)/*.c -L$(ORACLE43_LIB) -Wl,-rpath,$(ORACLE43_LIB) \
 		-lwebsockets -lev $$(pkg-config --libs $(EVLIB2_PKGS))
 

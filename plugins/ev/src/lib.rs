@@ -10,7 +10,7 @@
 //! its own (`ev_loop_new`); `lws_service` then runs one iteration of it
 //! (`ev_run(loop, EVRUN_ONCE)`) and returns 1.
 
-#[path = "guest.rs"]
+#[path = "../../common/guest.rs"]
 mod guest;
 
 use guest::{Exported, Loop, OpsTable, POLLERR, POLLIN, POLLOUT};

@@ -11,7 +11,7 @@
 //! `GMainLoop` of its own; `lws_service` then runs that loop until it is
 //! quit (by the context's destroy) and returns 1.
 
-#[path = "../../ev/src/guest.rs"]
+#[path = "../../common/guest.rs"]
 mod guest;
 
 use guest::{Exported, Loop, OpsTable};

@@ -12,7 +12,7 @@
 //! (`sd_event_new`); `lws_service` then runs one iteration of it
 //! (`sd_event_run`) and returns 1.
 
-#[path = "../../ev/src/guest.rs"]
+#[path = "../../common/guest.rs"]
 mod guest;
 
 use guest::{Exported, Loop, OpsTable};
