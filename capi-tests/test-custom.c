@@ -703,3 +703,79 @@ CAPI_TEST(custom_logical_close_deferred, .flags = CAPI_TRACE | CAPI_NEEDS_43)
 		     "PROTOCOL_DESTROY default/raw\n");
 #endif
 }
+
+/*
+ * A loop that asks lws_service_adjust_timeout only after it has called into
+ * the library (libevent has no before-waiting hook, so a plugin for it
+ * works this way). The program then schedules a sul from its own code,
+ * outside every callback, and goes back to waiting with the stale answer
+ * ("nothing scheduled"). rwsloop makes its wake descriptor readable in
+ * lws_sul_schedule so that loop turns and learns the new deadline; lws
+ * leaves the loop asleep until something else happens.
+ */
+CAPI_TEST(custom_sul_from_program_code_wakes_loop, .flags = CAPI_NEEDS_43,
+	  .expect_differs_from_lws =
+		  "lws does not wake a program's own event loop when the "
+		  "program schedules a sul from its own code, so a loop "
+		  "without a before-waiting hook sleeps past it; rwsloop "
+		  "makes its wake descriptor readable when such a sul "
+		  "becomes the earliest")
+{
+#if CAPI_HAVE_43
+	struct cpt *p;
+	struct pollfd snap[MAXFDS];
+	int n, i, ready, t;
+
+	start();
+	app_settle();
+	t = lws_service_adjust_timeout(cx, -1, 0);
+	ASSERT_EQ(t, -1);
+	ASSERT_EQ(sul_fired, 0);
+
+	/* From the program's own code: no callback of the library runs. */
+	lws_sul_schedule(cx, 0, &sul, sul_cb, 20 * 1000);
+
+	/* Wait as the stale -1 says, bounded for the test. */
+	p = lws_evlib_tsi_to_evlib_pt(cx, 0);
+	n = p->n;
+	memcpy(snap, p->fds, sizeof(snap[0]) * (size_t)n);
+	ready = poll(snap, (nfds_t)n, capi_scaled_ms(500));
+	if (!IS_RWSLOOP) {
+		ASSERT_EQ(ready, 0);
+		lws_sul_cancel(&sul);
+		lws_context_destroy(cx);
+		return;
+	}
+	ASSERT_EQ(ready, 1);
+	for (i = 0; i < n; i++)
+		if (snap[i].revents)
+			ASSERT_EQ(lws_service_fd(cx, &snap[i]), 0);
+	/* The nudge is not a cancel. */
+	ASSERT_EQ(trace_count(LWS_CALLBACK_EVENT_WAIT_CANCELLED), 1);
+	/* Having been called, the loop now asks and gets the deadline. */
+	t = lws_service_adjust_timeout(cx, -1, 0);
+	ASSERT_GE(t, 0);
+	ASSERT_LE(t, 20);
+	APP_UNTIL(sul_fired, 2000);
+	ASSERT_EQ(sul_fired, 1);
+
+	/* A sul that is not the earliest needs no nudge: nothing readable
+	 * (once the nudge for the earliest one has been serviced). */
+	lws_sul_schedule(cx, 0, &sul, sul_cb, 60 * 1000 * 1000);
+	app_pass(now_us() + 1000 * 1000, 0);
+	t = lws_service_adjust_timeout(cx, -1, 0);
+	ASSERT_GT(t, 1000);
+	memcpy(snap, p->fds, sizeof(snap[0]) * (size_t)n);
+	ASSERT_EQ(poll(snap, (nfds_t)n, 0), 0);
+	{
+		static lws_sorted_usec_list_t later;
+
+		lws_sul_schedule(cx, 0, &later, sul_cb, 120 * 1000 * 1000);
+		memcpy(snap, p->fds, sizeof(snap[0]) * (size_t)n);
+		ASSERT_EQ(poll(snap, (nfds_t)n, 0), 0);
+		lws_sul_cancel(&later);
+	}
+	lws_sul_cancel(&sul);
+	lws_context_destroy(cx);
+#endif
+}

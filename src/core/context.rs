@@ -331,6 +331,22 @@ impl Context {
         }
     }
 
+    /// A sul was just filed for `due_us`. A loop of the program's learns
+    /// our next deadline only when it calls us (after servicing something,
+    /// or from a before-waiting hook, which not every library has). When
+    /// the program schedules from its own code, nothing of ours runs
+    /// afterwards, so if this sul is now the earliest the loop is nudged
+    /// through the wake descriptor to come and ask.
+    pub fn sul_filed(&self, due_us: i64) {
+        if self.pt.evlib.waits_elsewhere()
+            && !self.must_defer_destroy()
+            && self.lifecycle.get() == Lifecycle::Live
+            && self.pt.sul.next_due() == Some(due_us)
+        {
+            self.pt.wake.nudge();
+        }
+    }
+
     /// Whether a destroy should wait for the loop to regain control.
     fn must_defer_destroy(&self) -> bool {
         self.service_depth.get() > 0 || self.callback_depth.get() > 0

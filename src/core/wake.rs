@@ -10,6 +10,11 @@
 //! follows the drain) or finds it clear and writes again (a further
 //! broadcast). Clearing first would let a racing write be drained while
 //! its flag stays set, after which every cancel would be skipped.
+//!
+//! A *nudge* makes the descriptor readable without a cancel: the loop
+//! thread uses it to get a program's own event loop to call us back (see
+//! [`Wake::nudge`]). It has a flag of its own, so it never sets "pending"
+//! and never causes an `EVENT_WAIT_CANCELLED`.
 
 use crate::sys::eventfd::WakeFd;
 use std::os::raw::c_int;
@@ -18,6 +23,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 /// One service thread's wake.
 pub struct Wake {
     pending: AtomicBool,
+    /// a nudge is in the descriptor, not yet drained (loop thread only)
+    nudged: AtomicBool,
     fd: WakeFd,
 }
 
@@ -26,6 +33,7 @@ impl Wake {
     pub fn open(force_pipe: bool) -> std::io::Result<Wake> {
         Ok(Wake {
             pending: AtomicBool::new(false),
+            nudged: AtomicBool::new(false),
             fd: WakeFd::open(force_pipe)?,
         })
     }
@@ -37,9 +45,20 @@ impl Wake {
         }
     }
 
-    /// Loop side: consume the wake. Returns whether one was pending.
+    /// Loop thread, outside any service call: make the descriptor readable
+    /// so that an event loop of the program's (which waits on it) turns and
+    /// services us once. One write until the loop drains it.
+    pub fn nudge(&self) {
+        if !self.nudged.swap(true, Ordering::Relaxed) {
+            self.fd.signal();
+        }
+    }
+
+    /// Loop side: consume the wake. Returns whether a cancel was pending
+    /// (false when the descriptor only carried a nudge).
     pub fn take(&self) -> bool {
         self.fd.drain();
+        self.nudged.store(false, Ordering::Relaxed);
         self.pending.swap(false, Ordering::AcqRel)
     }
 
@@ -76,6 +95,24 @@ mod tests {
             w.signal();
             assert!(readable(w.fd()), "a cancel after the drain must wake again");
             assert!(w.take());
+        }
+    }
+
+    #[test]
+    fn a_nudge_wakes_without_a_cancel() {
+        for pipe in [false, true] {
+            let w = Wake::open(pipe).unwrap();
+            w.nudge();
+            w.nudge();
+            assert!(readable(w.fd()));
+            assert!(!w.take(), "a nudge is not a cancel");
+            assert!(!readable(w.fd()));
+            w.nudge();
+            w.signal();
+            assert!(w.take(), "a cancel after a nudge is still seen");
+            assert!(!readable(w.fd()));
+            w.nudge();
+            assert!(readable(w.fd()), "drained nudges can be sent again");
         }
     }
 

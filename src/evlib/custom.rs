@@ -159,6 +159,10 @@ impl EventLib for Custom {
         self.ops().run_pt
     }
 
+    fn waits_elsewhere(&self) -> bool {
+        true
+    }
+
     fn pt_area(&self) -> *mut c_void {
         self.pt_area.ptr()
     }

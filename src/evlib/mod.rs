@@ -68,6 +68,11 @@ pub trait EventLib {
     fn run_hook(&self) -> Option<RunHook>;
     /// The zeroed per-thread area the library asked for (never NULL).
     fn pt_area(&self) -> *mut c_void;
+    /// Whether the waiting is done by a loop of the program's (or a
+    /// plugin's), which learns our next deadline only when it calls us.
+    fn waits_elsewhere(&self) -> bool {
+        false
+    }
 }
 
 /// What a descriptor is waited for.

@@ -34,6 +34,7 @@ unsafe fn schedule_at(
     }
     // SAFETY: the node is the caller's valid memory (lws contract).
     unsafe { ctx.pt.sul.schedule(sul, due_us, class) };
+    ctx.sul_filed(due_us);
 }
 
 unsafe fn schedule_in(

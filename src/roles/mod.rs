@@ -24,8 +24,9 @@ pub unsafe fn service(ctx: &Context, wsi: *mut Wsi, ready: Ready) {
         // SAFETY: forwarded.
         Role::Listen => unsafe { crate::core::listen::service(ctx, wsi) },
         Role::Pipe => {
-            ctx.pt.wake.take();
-            ctx.broadcast_cancel();
+            if ctx.pt.wake.take() {
+                ctx.broadcast_cancel();
+            }
         }
         Role::Fake => {}
     }
