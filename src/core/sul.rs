@@ -43,8 +43,21 @@ const CLASS_SHIFT: u32 = 63;
 // The bookkeeping stores a 64-bit due time and sequence in pointer fields.
 const _: () = assert!(std::mem::size_of::<usize>() == 8);
 
-/// (due µs, class rank, inverted sequence): B-tree order is firing order.
-type Key = (i64, u8, u64);
+/// Firing order packed in one integer, so B-tree nodes stay small (16-byte
+/// keys shift and compare faster than a tuple): the due time (sign bit
+/// flipped, so negative times sort first) above the class rank above the
+/// inverted sequence number.
+type Key = u128;
+
+fn key(due_us: i64, rank: u8, seq: u64) -> Key {
+    let due = (due_us as u64) ^ (1 << 63);
+    let low = (u64::from(rank) << CLASS_SHIFT) | ((!seq) & !(1 << CLASS_SHIFT));
+    (u128::from(due) << 64) | u128::from(low)
+}
+
+fn due_of(key: Key) -> i64 {
+    (((key >> 64) as u64) ^ (1 << 63)) as i64
+}
 
 /// The per-thread scheduler. `repr(C)` with `marker` first so a node's
 /// `owner` pointer converts back to the scheduler.
@@ -117,29 +130,31 @@ impl SulScheduler {
         }
         self.queue
             .borrow_mut()
-            .insert((due_us, class.rank(), u64::MAX - seq), sul);
+            .insert(key(due_us, class.rank(), seq), sul);
     }
 
     fn remove(&self, sul: *mut lws_sorted_usec_list) {
         // SAFETY: only called for nodes whose owner is this scheduler.
-        let key = unsafe {
+        let filed = unsafe {
             let node = &*sul;
             let filed = node.list.prev as usize as u64;
-            let seq = filed & !(1 << CLASS_SHIFT);
-            (
+            key(
                 node.list.next as usize as u64 as i64,
                 (filed >> CLASS_SHIFT) as u8,
-                u64::MAX - seq,
+                filed & !(1 << CLASS_SHIFT),
             )
         };
-        self.queue.borrow_mut().remove(&key);
+        self.queue.borrow_mut().remove(&filed);
         // SAFETY: detach the node: zeroed list and time, as lws leaves it.
         unsafe { detach(sul) };
     }
 
     /// Due time of the earliest scheduled node.
     pub fn next_due(&self) -> Option<i64> {
-        self.queue.borrow().first_key_value().map(|(k, _)| k.0)
+        self.queue
+            .borrow()
+            .first_key_value()
+            .map(|(k, _)| due_of(*k))
     }
 
     /// How many nodes are scheduled.
@@ -158,11 +173,11 @@ impl SulScheduler {
     pub fn pop_ripe(&self, now: i64) -> Option<*mut lws_sorted_usec_list> {
         let sul = {
             let mut q = self.queue.borrow_mut();
-            let (&key, _) = q.first_key_value()?;
-            if key.0 > now {
+            let first = q.first_entry()?;
+            if due_of(*first.key()) > now {
                 return None;
             }
-            q.remove(&key)?
+            first.remove()
         };
         // SAFETY: the node was valid when scheduled and the caller keeps it
         // valid until it fires (the lws contract).
