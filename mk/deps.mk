@@ -10,7 +10,7 @@ DEBIAN_PACKAGES := \
 	libcap-dev libssl-dev \
 	libwebsockets-dev libwebsockets-test-server \
 	valgrind clang-14 libclang-rt-14-dev \
-	libuv1-dev libevent-dev libev-dev libglib2.0-dev libsystemd-dev
+	libuv1-dev libevent-dev libev-dev libglib2.0-dev libsystemd-dev cmake libjson-c-dev curl ca-certificates
 
 PYTHON ?= python3
 
