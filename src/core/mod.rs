@@ -18,6 +18,7 @@ pub mod log;
 pub mod pollfd;
 pub mod service;
 pub mod sul;
+mod sul_queue;
 pub mod timeout;
 pub mod vhost;
 pub mod wake;

@@ -1,23 +1,23 @@
 //! The scheduler for `lws_sorted_usec_list_t` nodes ("suls").
 //!
 //! The nodes live in the caller's memory. lws keeps them on a sorted linked
-//! list (O(n) insert); we keep a B-tree keyed by due time instead (O(log n)
-//! insert, cancel and pop) and use the node's own list fields only as our
-//! bookkeeping while it is scheduled:
+//! list (O(n) insert); we keep them in a [`SulQueue`] instead (a B-tree for
+//! the near ones, O(1) buckets for the far ones) and use the node's own list
+//! fields only as our bookkeeping while it is scheduled:
 //! - `list.owner` points at the scheduler's `marker` (so `lws_sul_cancel`,
 //!   which gets no context, finds the scheduler, and lws's "is it attached?"
 //!   test on `owner` keeps working);
-//! - `list.prev` holds the node's sequence number with its class in the top
-//!   bit, `list.next` the due time it was filed under. (Not `us`: a caller
-//!   moving a sul with lws_sul2_schedule rewrites `us` before we see it.)
+//! - `list.next` holds the due time it was filed under (not `us`: a caller
+//!   moving a sul with lws_sul2_schedule rewrites `us` before we see it),
+//!   `list.prev` its class and where the queue keeps it (sul_queue.rs).
 //!
 //! Order, as lws fires it: earliest due time first; at equal times the
 //! wake-if-suspended class first, and within a class the node scheduled last
 //! first.
 
+use super::sul_queue::{due_of, key, SulQueue};
 use crate::ffi::types::{lws_dll2, lws_dll2_owner, lws_sorted_usec_list};
 use std::cell::{Cell, RefCell};
-use std::collections::BTreeMap;
 use std::ptr;
 
 /// Which of lws's two per-thread lists a sul belongs to.
@@ -38,33 +38,15 @@ impl SulClass {
     }
 }
 
-/// Where the class rank sits in a node's filed sequence number.
-const CLASS_SHIFT: u32 = 63;
 // The bookkeeping stores a 64-bit due time and sequence in pointer fields.
 const _: () = assert!(std::mem::size_of::<usize>() == 8);
-
-/// Firing order packed in one integer, so B-tree nodes stay small (16-byte
-/// keys shift and compare faster than a tuple): the due time (sign bit
-/// flipped, so negative times sort first) above the class rank above the
-/// inverted sequence number.
-type Key = u128;
-
-fn key(due_us: i64, rank: u8, seq: u64) -> Key {
-    let due = (due_us as u64) ^ (1 << 63);
-    let low = (u64::from(rank) << CLASS_SHIFT) | ((!seq) & !(1 << CLASS_SHIFT));
-    (u128::from(due) << 64) | u128::from(low)
-}
-
-fn due_of(key: Key) -> i64 {
-    (((key >> 64) as u64) ^ (1 << 63)) as i64
-}
 
 /// The per-thread scheduler. `repr(C)` with `marker` first so a node's
 /// `owner` pointer converts back to the scheduler.
 #[repr(C)]
 pub struct SulScheduler {
     marker: lws_dll2_owner,
-    queue: RefCell<BTreeMap<Key, *mut lws_sorted_usec_list>>,
+    queue: RefCell<SulQueue>,
     next_seq: Cell<u64>,
 }
 
@@ -77,7 +59,7 @@ impl SulScheduler {
                 head: ptr::null_mut(),
                 count: 0,
             },
-            queue: RefCell::new(BTreeMap::new()),
+            queue: RefCell::new(SulQueue::default()),
             next_seq: Cell::new(1),
         });
         // The marker points at itself: how we recognise our own owner pointers.
@@ -119,42 +101,32 @@ impl SulScheduler {
         unsafe { cancel(sul) };
         let seq = self.next_seq.get();
         self.next_seq.set(seq + 1);
-        // SAFETY: the node is valid (caller); we own its list fields now.
+        // SAFETY: the node is valid (caller); we own its list fields now
+        // (`prev` is written by the queue).
         unsafe {
             (*sul).us = due_us;
             (*sul).list = lws_dll2 {
-                prev: (seq | (class.rank() as u64) << CLASS_SHIFT) as usize as *mut lws_dll2,
+                prev: ptr::null_mut(),
                 next: due_us as u64 as usize as *mut lws_dll2,
                 owner: self.marker_ptr(),
             };
+            self.queue
+                .borrow_mut()
+                .insert(key(due_us, class.rank(), seq), sul);
         }
-        self.queue
-            .borrow_mut()
-            .insert(key(due_us, class.rank(), seq), sul);
     }
 
     fn remove(&self, sul: *mut lws_sorted_usec_list) {
-        // SAFETY: only called for nodes whose owner is this scheduler.
-        let filed = unsafe {
-            let node = &*sul;
-            let filed = node.list.prev as usize as u64;
-            key(
-                node.list.next as usize as u64 as i64,
-                (filed >> CLASS_SHIFT) as u8,
-                filed & !(1 << CLASS_SHIFT),
-            )
-        };
-        self.queue.borrow_mut().remove(&filed);
+        // SAFETY: only called for nodes whose owner is this scheduler, so
+        // filed in its queue.
+        unsafe { self.queue.borrow_mut().remove(sul) };
         // SAFETY: detach the node: zeroed list and time, as lws leaves it.
         unsafe { detach(sul) };
     }
 
     /// Due time of the earliest scheduled node.
     pub fn next_due(&self) -> Option<i64> {
-        self.queue
-            .borrow()
-            .first_key_value()
-            .map(|(k, _)| due_of(*k))
+        self.queue.borrow_mut().first().map(due_of)
     }
 
     /// How many nodes are scheduled.
@@ -164,21 +136,14 @@ impl SulScheduler {
 
     /// Whether nothing is scheduled.
     pub fn is_empty(&self) -> bool {
-        self.queue.borrow().is_empty()
+        self.queue.borrow().len() == 0
     }
 
     /// Take the earliest node if it is due at `now`, detached and ready to
     /// call. The queue is not borrowed once this returns, so the callback
     /// may schedule or cancel anything.
     pub fn pop_ripe(&self, now: i64) -> Option<*mut lws_sorted_usec_list> {
-        let sul = {
-            let mut q = self.queue.borrow_mut();
-            let first = q.first_entry()?;
-            if due_of(*first.key()) > now {
-                return None;
-            }
-            first.remove()
-        };
+        let sul = self.queue.borrow_mut().pop_due(now)?;
         // SAFETY: the node was valid when scheduled and the caller keeps it
         // valid until it fires (the lws contract).
         unsafe { detach(sul) };
@@ -205,7 +170,7 @@ impl Drop for SulScheduler {
     fn drop(&mut self) {
         // Nodes still scheduled belong to the caller: leave them detached so
         // a later lws_sul_cancel on them is harmless.
-        for (_, sul) in std::mem::take(&mut *self.queue.borrow_mut()) {
+        for sul in self.queue.borrow_mut().drain() {
             // SAFETY: scheduled nodes are valid by the lws contract.
             unsafe { detach(sul) };
         }
