@@ -23,8 +23,10 @@ REQUIRED = {
     "f6.sched@": 1, "f6.p99@": 1, "f6.max@": 1, "f6.total@": 1, "f6.order@": 1,
     "f7.wakes": 1, "f7.cpu": 1, "f7.vcsw": 1, "f7.tickwakes": 1, "f7.tickrate": 1,
     "f7.tickcpu": 1,
+    # default loop + libuv, libevent, libev, glib, sd-event (uloop optional)
+    "f8.cpu@": 6, "f8.over@": 5,
 }
-TARGETS = 8
+TARGETS = 9
 NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 DNF = re.compile(r"^did not finish in \d+(\.\d+)? s$")
 

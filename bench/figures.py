@@ -1,6 +1,8 @@
-"""The seven bench figures. Each function runs its figure's runs, rotating
-the order of the implementations from one repetition to the next so machine
-drift hits all alike, and records one value per run in the Context."""
+"""Figures 1-7 and what every figure shares (rows, the Context, one echo
+run). Each figure function runs its figure's runs, rotating the order of the
+implementations from one repetition to the next so machine drift hits all
+alike, and records one value per run in the Context. Figure 8 (foreign
+loops) is in foreign.py."""
 
 import os
 import statistics
@@ -23,13 +25,18 @@ def dnf(seconds):
 
 
 class Row:
-    def __init__(self, key, fig, label, better):
+    def __init__(self, key, fig, label, better, derive=None):
         self.key, self.fig, self.label = key, fig, label
         self.better = better        # "low", "high" or None
         self.runs = {i: [] for i in IMPLS}
+        # a row computed from other rows (derive(impl) -> cell) has no runs
+        # of its own, and its ratio columns are n/a
+        self.derive = derive
 
     def cell(self, impl):
         """Median of the runs; a failed or unfinished run wins over numbers."""
+        if self.derive:
+            return self.derive(impl)
         vals = self.runs[impl]
         if not vals:
             return NA
@@ -40,8 +47,10 @@ class Row:
 
 
 class Context:
-    def __init__(self, bindir, procs, cfg, mode):
+    def __init__(self, bindir, procs, cfg, mode, libdir=None, oracle_lib=None):
         self.bindir, self.procs, self.cfg, self.mode = bindir, procs, cfg, mode
+        self.libdir = libdir          # librwsloop.so and its plugins
+        self.oracle_lib = oracle_lib  # lws 4.3.5's libraries and plugins
         self.rows = []
         self.by_key = {}
         self.raw = []          # one line per run
@@ -49,9 +58,9 @@ class Context:
         self.ran = []          # what was run, per figure
         self.sys = measure.SysCounter()
 
-    def row(self, key, fig, label, better=None):
+    def row(self, key, fig, label, better=None, derive=None):
         if key not in self.by_key:
-            r = Row(key, fig, label, better)
+            r = Row(key, fig, label, better, derive)
             self.rows.append(r)
             self.by_key[key] = r
         return self.by_key[key]
@@ -76,9 +85,11 @@ class Context:
     def ref(self, prog):
         return os.path.join(self.bindir, "ref", prog)
 
-    def start_server(self, impl, prog="echo_server", args=(), lifetime=60):
-        """Start a server; returns (process, port) or (process, None)."""
-        p = self.procs.start([self.path(impl, prog), "--lifetime", str(lifetime)] + list(args))
+    def start_server(self, impl, prog="echo_server", args=(), lifetime=60, wrap=()):
+        """Start a server; returns (process, port) or (process, None). wrap
+        is an argv prefix that must exec the server (same PID)."""
+        p = self.procs.start(list(wrap) + [self.path(impl, prog), "--lifetime", str(lifetime)]
+                             + list(args))
         line = _readline(p, 10)
         if not line or not line.startswith("PORT "):
             return p, None
@@ -163,13 +174,16 @@ def fig1_echo(ctx):
     reconnect(ctx)
 
 
-def echo_run(ctx, fig, impl, conns, size, idle, keys):
+def echo_run(ctx, fig, impl, conns, size, idle, keys, prog="echo_server", wrap=(),
+             where=""):
     """Fresh server, one load generator run; keys is [(row key, result
-    field)], cpu_us_per_msg being the server's CPU time per message."""
+    field)], cpu_us_per_msg being the server's CPU time per message. prog
+    and wrap choose and start the server (see start_server); where is
+    added to what the notes and raw numbers call the run."""
     total = conns + idle
     timeout_s = 30 + total // 500
-    p, port = ctx.start_server(impl, lifetime=timeout_s + 30)
-    what = "%d conns%s, %d B" % (conns, " + %d idle" % idle if idle else "", size)
+    p, port = ctx.start_server(impl, prog=prog, lifetime=timeout_s + 30, wrap=wrap)
+    what = "%d conns%s, %d B%s" % (conns, " + %d idle" % idle if idle else "", size, where)
     if port is None:
         for k, _ in keys:
             ctx.put(k, impl, FAILED)

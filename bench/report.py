@@ -2,6 +2,7 @@
 the raw numbers, as markdown (the console gets the same minus raw numbers)."""
 
 from figures import IMPLS, NAMES
+import foreign
 
 
 def fmt(v):
@@ -34,7 +35,11 @@ def main_table(ctx):
     for r in ctx.rows:
         cells = {i: r.cell(i) for i in IMPLS}
         row = [r.key, str(r.fig), r.label] + [fmt(cells[i]) for i in IMPLS]
-        row += [ratio(cells["rwsloop"], cells["lws43"]), ratio(cells["rwsloop"], cells["epoll"])]
+        if r.derive:
+            row += ["n/a", "n/a"]
+        else:
+            row += [ratio(cells["rwsloop"], cells["lws43"]),
+                    ratio(cells["rwsloop"], cells["epoll"])]
         lines.append("| " + " | ".join(row) + " |")
     return lines
 
@@ -117,7 +122,43 @@ def targets(ctx):
     a = _cell(ctx, "f7.wakes")
     out.append(("0 idle wake-ups", fmt(a) if a is not None else "-",
                 _status(a is not None, _num(a) and a == 0)))
+
+    # 9. foreign loops against the default loop and against lws 4.3.5
+    out.append(foreign_target(ctx))
     return out
+
+
+def foreign_target(ctx):
+    """Every rwsloop backend: CPU per message <= 1.15x rwsloop's default
+    loop, and <= lws 4.3.5's on the same backend where lws has one."""
+    what = ("foreign loops at N=1000: server CPU per message <= 1.15x rwsloop's "
+            "default loop, and <= lws 4.3.5 on the same backend")
+    base = _cell(ctx, foreign.cpu_key(None))
+    if base is None:
+        return what, "-", "not run"
+    parts, ok = [], True
+    for loop, name in foreign.LOOPS:
+        a = _cell(ctx, foreign.cpu_key(loop))
+        if a is None:
+            continue
+        lws = _cell(ctx, foreign.cpu_key(loop), "lws43")
+        if not (_num(a) and _num(base) and base):
+            parts.append("%s: %s" % (name, a if isinstance(a, str) else base))
+            ok = False
+            continue
+        text = "%s %.2fx" % (name, a / base)
+        ok = ok and a / base <= 1.15
+        if _num(lws) and lws:
+            text += " (%.2fx lws)" % (a / lws)
+            ok = ok and a <= lws
+        else:
+            text += " (lws %s)" % lws
+        parts.append(text)
+    n = ctx.cfg.get("foreign_n")
+    if n != 1000:
+        # smoke mode: the figure ran, at another size than the target's
+        return what, "N=%s only: %s" % (n, "; ".join(parts)), "not run"
+    return what, "; ".join(parts) or "-", _status(True, ok)
 
 
 def _status(seen, ok):
@@ -142,7 +183,7 @@ def render(ctx, mach, mode, elapsed):
                       "smoke": "make bench-check"}[mode], elapsed),
            "- implementations: rwsloop (this tree), lws 4.3.5 (Debian trixie, .oracle/), "
            "lws 4.1.6 (Debian bookworm, system), epoll ref (bench/epoll_echo.c); "
-           "rwsloop/lws is against lws 4.3.5",
+           "rwsloop/lws is against lws 4.3.5 (in figure 8: on the same backend)",
            "- syscall counts by: %s" % (ctx.sys.method or "nothing available (n/a)"),
            "", "## What was run", ""]
     out += ["- " + r for r in ctx.ran]

@@ -3,6 +3,7 @@
 reference, interleaved run by run, and write one table.
 
     run.py --bin build/bench --out bench/results/latest.md [--quick | --smoke]
+           [--libdir target/release] [--oracle-lib .oracle/4.3.5/usr/lib/...]
 
 Every process started here is kept by PID and stopped by PID (SIGTERM, then
 SIGKILL); each also ends by itself (its --lifetime). All traffic is on
@@ -24,7 +25,11 @@ import time
 sys.dont_write_bytecode = True  # keep bench/ free of __pycache__
 
 import figures  # noqa: E402  (after the line above, on purpose)
+import foreign  # noqa: E402
 import report  # noqa: E402
+
+FIGURES = figures.ALL + foreign.ALL
+TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 # Parameters per mode. Times in ms unless named otherwise.
 MODES = {
@@ -34,21 +39,24 @@ MODES = {
         cancel_wakes=2000, cancel_calls=1000000, cancel_threads=8,
         cancel_lat_reps=3, cancel_floods=3, cancel_cap=5,
         timer_counts=[10**3, 10**4, 10**5, 10**6],
-        timer_reps=3, timer_spread_us=1000000, timer_cap=15, idle_s=10, tick_s=2),
+        timer_reps=3, timer_spread_us=1000000, timer_cap=15, idle_s=10, tick_s=2,
+        foreign_n=1000, foreign_reps=3),
     "quick": dict(
         echo_ns=[10, 100, 1000], echo_reps=1, warmup=150, measure=400,
         big_reps=1, idle_bg=2000, idle_reps=1, mem_ns=[1000, 2000],
         cancel_wakes=500, cancel_calls=1000000, cancel_threads=8,
         cancel_lat_reps=1, cancel_floods=1, cancel_cap=2,
         timer_counts=[10**3, 10**4, 10**5, 10**6],
-        timer_reps=1, timer_spread_us=1000000, timer_cap=2, idle_s=3, tick_s=0.4),
+        timer_reps=1, timer_spread_us=1000000, timer_cap=2, idle_s=3, tick_s=0.4,
+        foreign_n=1000, foreign_reps=1),
     "smoke": dict(
         echo_ns=[10, 100], echo_reps=1, warmup=50, measure=200,
         big_reps=1, idle_bg=100, idle_reps=1, mem_ns=[100, 200],
         cancel_wakes=50, cancel_calls=10000, cancel_threads=8,
         cancel_lat_reps=1, cancel_floods=1, cancel_cap=3,
         timer_counts=[10**3, 10**4],
-        timer_reps=1, timer_spread_us=200000, timer_cap=3, idle_s=1, tick_s=0.4),
+        timer_reps=1, timer_spread_us=200000, timer_cap=3, idle_s=1, tick_s=0.4,
+        foreign_n=100, foreign_reps=1),
 }
 
 
@@ -126,7 +134,15 @@ def main():
     g.add_argument("--quick", action="store_true")
     g.add_argument("--smoke", action="store_true")
     ap.add_argument("--only", help="comma-separated figure numbers to run")
+    ap.add_argument("--libdir", default=os.path.join(TOP, "target", "release"),
+                    help="librwsloop.so and its foreign-loop plugins (figure 8)")
+    ap.add_argument("--oracle-lib", default=os.path.join(
+        TOP, ".oracle", "4.3.5", "usr", "lib", "x86_64-linux-gnu"),
+        help="lws 4.3.5's libraries and evlib plugins (figure 8)")
     args = ap.parse_args()
+    # figure 8 measures the plugins beside --libdir's librwsloop.so, which
+    # is where the library looks when this is unset
+    os.environ.pop("RWSLOOP_EVLIB_DIR", None)
 
     mode = "smoke" if args.smoke else "quick" if args.quick else "full"
     cfg = dict(MODES[mode])
@@ -141,10 +157,11 @@ def main():
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
 
-    ctx = figures.Context(args.bin, procs, cfg, mode)
+    ctx = figures.Context(args.bin, procs, cfg, mode, libdir=os.path.abspath(args.libdir),
+                          oracle_lib=os.path.abspath(args.oracle_lib))
     started = time.monotonic()
     try:
-        for number, fn in figures.ALL:
+        for number, fn in FIGURES:
             if only and number not in only:
                 continue
             t0 = time.monotonic()
