@@ -253,6 +253,18 @@ impl Loop for Uloop {
         // SAFETY: our live watcher, at a fixed address.
         let failed = unsafe {
             let u = &mut (*io.0).ufd;
+            let was_reading = u.registered && c_uint::from(u.flags) & ULOOP_READ != 0;
+            if flags & ULOOP_READ != 0 && !was_reading {
+                // Reading (re)starts, maybe from the program's own code
+                // (rx flow control resumed outside any rwsloop call).
+                // rwsloop may hold input from before the pause, which it
+                // hands over in lws_service_adjust_timeout; with no
+                // before-wait hook to call that, fire the timer now: uloop
+                // runs due timeouts before it looks at descriptors, so the
+                // held input comes before anything read afterwards (an
+                // end of file included).
+                self.timer(0);
+            }
             if flags == 0 {
                 // nothing wanted: out of the loop, so a hung-up descriptor
                 // nobody reads cannot keep the loop busy
