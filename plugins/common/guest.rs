@@ -6,10 +6,10 @@
 //! `lws_service_fd` when a descriptor is ready, `lws_service_adjust_timeout`
 //! to run due scheduled events and learn when the next one is due.
 //!
-//! This file is shared, as source, by plugins/ev, plugins/glib and
-//! plugins/sdevent (each includes it with `#[path]`): a plugin implements
-//! [`Loop`] for its library and exports [`ops`]`::<ThatLoop>()` inside an
-//! `lws_plugin_evlib_t`.
+//! This file is shared, as source, by every plugin under plugins/ (each
+//! includes it with `#[path]`): a plugin implements [`Loop`] for its
+//! library and exports [`ops`]`::<ThatLoop>()` inside an
+//! `lws_plugin_evlib_t` ([`descriptor`]).
 //!
 //! State. Everything a context's plugin owns hangs off one [`Guest`], kept
 //! in an `Rc` whose raw pointer sits in rwsloop's per-thread area
@@ -26,132 +26,36 @@
 //! Time. rwsloop runs its scheduled events (suls) only from its service
 //! calls, so the guest keeps one timer of the loop armed for the next one:
 //! re-armed after every descriptor it serviced, every time the timer fires,
-//! and once per loop iteration from the library's "before waiting" hook
-//! (so a sul the program schedules from its own callbacks is seen too).
+//! and, where the library has a "before waiting" hook, once per loop
+//! iteration (so a sul the program schedules from its own callbacks is seen
+//! at once; without the hook rwsloop's wake descriptor nudges the loop).
+//!
+//! Whose loop. With a foreign loop the guest only adds and removes its own
+//! watchers: `run_pt` does not run the program's loop, and no signal is
+//! watched. A loop the plugin made itself is run by `run_pt` and watches
+//! the signals lws watches on that library's own loops
+//! ([`Loop::watch_signals`]); a caught one goes to `info.signal_cb`, or else
+//! stops the loop or destroys the context ([`signal_caught`]).
 
 #![allow(dead_code)]
 
+#[path = "lws.rs"]
+mod lws;
+
+use lws::*;
+// What a plugin takes from here; no plugin uses all of it.
+#[allow(unused_imports)]
+pub use lws::{
+    log_err, log_warn, Exported, OpsTable, SignalCb, KNOWS_INFO_LAYOUT,
+    LWS_SERVER_OPTION_UV_NO_SIGSEGV_SIGFPE_SPIN, POLLERR, POLLHUP, POLLIN, POLLOUT,
+};
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::ffi::CStr;
-use std::os::raw::{c_char, c_int, c_short, c_uint, c_void};
+use std::os::raw::{c_int, c_short, c_uint, c_void};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::ptr;
 use std::rc::Rc;
-
-// ---- rwsloop's public API, as much of it as a plugin uses ----------------
-
-/// `struct lws_context` (opaque).
-#[repr(C)]
-pub struct LwsContext {
-    _opaque: [u8; 0],
-}
-
-/// `struct lws` (opaque).
-#[repr(C)]
-pub struct Lws {
-    _opaque: [u8; 0],
-}
-
-/// `struct lws_pollfd` (= `struct pollfd` on Linux).
-#[repr(C)]
-pub struct LwsPollfd {
-    pub fd: c_int,
-    pub events: c_short,
-    pub revents: c_short,
-}
-
-/// `struct lws_event_loop_ops`, member for member (lws 4.3 order).
-#[repr(C)]
-pub struct EventLoopOps {
-    pub name: *const c_char,
-    pub init_context: Option<unsafe extern "C" fn(*mut LwsContext, *const c_void) -> c_int>,
-    pub destroy_context1: Option<unsafe extern "C" fn(*mut LwsContext) -> c_int>,
-    pub destroy_context2: Option<unsafe extern "C" fn(*mut LwsContext) -> c_int>,
-    pub init_vhost_listen_wsi: Option<unsafe extern "C" fn(*mut Lws) -> c_int>,
-    pub init_pt: Option<unsafe extern "C" fn(*mut LwsContext, *mut c_void, c_int) -> c_int>,
-    pub wsi_logical_close: Option<unsafe extern "C" fn(*mut Lws) -> c_int>,
-    pub check_client_connect_ok: Option<unsafe extern "C" fn(*mut Lws) -> c_int>,
-    pub close_handle_manually: Option<unsafe extern "C" fn(*mut Lws)>,
-    pub sock_accept: Option<unsafe extern "C" fn(*mut Lws) -> c_int>,
-    pub io: Option<unsafe extern "C" fn(*mut Lws, c_uint)>,
-    pub run_pt: Option<unsafe extern "C" fn(*mut LwsContext, c_int)>,
-    pub destroy_pt: Option<unsafe extern "C" fn(*mut LwsContext, c_int)>,
-    pub destroy_wsi: Option<unsafe extern "C" fn(*mut Lws)>,
-    pub foreign_thread: Option<unsafe extern "C" fn(*mut LwsContext, c_int) -> c_int>,
-    pub flags: u8,
-    pub evlib_size_ctx: u16,
-    pub evlib_size_pt: u16,
-    pub evlib_size_vh: u16,
-    pub evlib_size_wsi: u16,
-}
-
-/// `lws_plugin_header_t`.
-#[repr(C)]
-pub struct PluginHeader {
-    pub name: *const c_char,
-    pub class: *const c_char,
-    pub lws_build_hash: *const c_char,
-    pub api_magic: c_uint,
-}
-
-/// `lws_plugin_evlib_t`.
-#[repr(C)]
-pub struct PluginEvlib {
-    pub hdr: PluginHeader,
-    pub ops: *const EventLoopOps,
-}
-
-/// The exported descriptor: immutable, so sharing it between threads is
-/// sound even though it holds raw pointers.
-#[repr(transparent)]
-pub struct Exported(pub PluginEvlib);
-// SAFETY: points only at immutable statics.
-unsafe impl Sync for Exported {}
-
-/// The ops table, as a static the descriptor can point at.
-#[repr(transparent)]
-pub struct OpsTable(pub EventLoopOps);
-// SAFETY: immutable, points only at static strings and functions.
-unsafe impl Sync for OpsTable {}
-
-/// `LWS_PLUGIN_API_MAGIC` of lws 4.3.
-pub const LWS_PLUGIN_API_MAGIC: c_uint = 191;
-/// `LELOF_ISPOLL`.
-pub const LELOF_ISPOLL: u8 = 1;
-
-const LWS_EV_READ: c_uint = 1;
-const LWS_EV_WRITE: c_uint = 2;
-const LWS_EV_START: c_uint = 4;
-const LWS_EV_STOP: c_uint = 8;
-
-/// `LLL_ERR`, `LLL_WARN`.
-const LLL_ERR: c_int = 1;
-
-/// POLLIN / POLLOUT as rwsloop spells interest.
-pub const POLLIN: c_short = libc::POLLIN;
-pub const POLLOUT: c_short = libc::POLLOUT;
-pub const POLLERR: c_short = libc::POLLERR;
-pub const POLLHUP: c_short = libc::POLLHUP;
-
-extern "C" {
-    fn lws_get_socket_fd(wsi: *mut Lws) -> c_int;
-    fn lws_evlib_wsi_to_evlib_pt(wsi: *mut Lws) -> *mut c_void;
-    fn lws_evlib_tsi_to_evlib_pt(cx: *mut LwsContext, tsi: c_int) -> *mut c_void;
-    fn lws_service_fd(cx: *mut LwsContext, pollfd: *mut LwsPollfd) -> c_int;
-    fn lws_service_adjust_timeout(cx: *mut LwsContext, timeout_ms: c_int, tsi: c_int) -> c_int;
-    fn lws_context_is_being_destroyed(cx: *mut LwsContext) -> c_int;
-    fn lws_context_destroy(cx: *mut LwsContext);
-    fn _lws_log(filter: c_int, format: *const c_char, ...);
-}
-
-/// Log an error through rwsloop's logger.
-pub fn log_err(what: &str) {
-    let line = std::ffi::CString::new(format!("{what}\n"))
-        .unwrap_or_else(|_| c"(unprintable)\n".to_owned());
-    // SAFETY: a "%s" format with one C string.
-    unsafe { _lws_log(LLL_ERR, c"%s".as_ptr(), line.as_ptr()) };
-}
 
 /// Run `f`, turning a panic into `fallback` (a panic must never unwind
 /// into C).
@@ -168,47 +72,89 @@ pub fn guard<T>(what: &str, fallback: T, f: impl FnOnce() -> T) -> T {
 // ---- what a loop library has to provide ------------------------------------
 
 /// One loop library, seen from the guest.
+///
+/// The first eight items are what every library provides; the signal
+/// items have defaults (no signals), so a library that watches none
+/// implements nothing for them.
 pub trait Loop: Sized + 'static {
     /// The library's name (logs, the ops table's `name`).
     const NAME: &'static CStr;
     /// A watcher on one descriptor.
     type Io;
 
-    /// Adopt the program's loop (`foreign` non-NULL: a `struct ev_loop *`,
-    /// `GMainLoop *` or `sd_event *`) or make a loop of our own.
+    /// Adopt the program's loop (`foreign` non-NULL: a `uv_loop_t *`,
+    /// `struct event_base *`, `struct ev_loop *`, `GMainLoop *`,
+    /// `sd_event *`, ...) or make a loop of our own.
     ///
     /// # Safety
     /// `foreign` is NULL or the loop object of this library.
     unsafe fn open(foreign: *mut c_void) -> Result<Self, String>;
-    /// Create the timer and the before-waiting hook; their callbacks must
-    /// call [`timer_fired`] / [`before_wait`] with `guest`. The timer starts
-    /// disarmed.
+    /// Create the timer and the before-waiting hook (if the library has
+    /// one); their callbacks must call [`timer_fired`] / [`before_wait`]
+    /// with `guest`. The timer starts disarmed.
     fn start(&self, guest: *const c_void) -> Result<(), String>;
     /// A (stopped) watcher on `fd`; its callback must call [`fd_ready`]
     /// with `slot`.
     fn io_new(&self, fd: c_int, slot: *const c_void) -> Result<Self::Io, String>;
     /// Watch for `events` (POLLIN | POLLOUT); 0: stop watching.
     fn io_events(&self, io: &Self::Io, events: c_short);
-    /// Remove and free the watcher.
+    /// Stop the watcher at once and release it. Its callback is never
+    /// called again; a library whose handles close asynchronously (libuv)
+    /// frees the memory from its close callback, which needs nothing of
+    /// the guest.
     fn io_free(&self, io: Self::Io);
     /// Fire the timer in `ms` milliseconds (0: as soon as possible);
     /// negative: disarm it.
     fn timer(&self, ms: c_int);
-    /// `run_pt`: run the loop (libev, sd-event: one iteration; glib: until
-    /// the loop is quit).
+    /// `run_pt` on a loop of our own (never called for a foreign one): run
+    /// it (libev, sd-event: one iteration; libuv, libevent, glib: until
+    /// the context is destroyed or a signal stops it).
     fn run(&self);
-    /// Remove the timer and the hook; an own loop that is running is told
-    /// to return. What `open` made is freed by `Drop`, which runs once no
-    /// callback of ours is on the stack any more.
+    /// Remove the timer, the hook and the signal watchers; an own loop
+    /// that is running is told to return. What `open` made is freed by
+    /// `Drop`, which runs once no callback of ours is on the stack any
+    /// more (an own libuv loop is turned there until its close callbacks
+    /// have run, then closed).
     fn shutdown(&self);
+
+    /// Called for a loop of our own only, right after [`Loop::start`]:
+    /// watch the signals lws 4.3 watches on its own loops of this library
+    /// (`options` are the context's, for libuv's
+    /// [`LWS_SERVER_OPTION_UV_NO_SIGSEGV_SIGFPE_SPIN`]). Each watcher's
+    /// callback must call [`signal_caught`] with `guest`; `shutdown`
+    /// removes them. Default: no signals.
+    fn watch_signals(&self, guest: *const c_void, options: u64) -> Result<(), String> {
+        let _ = (guest, options);
+        Ok(())
+    }
+    /// A caught signal with no `info.signal_cb` destroys the context
+    /// (libuv) rather than calling [`Loop::interrupt`].
+    const SIGNAL_DESTROYS_CONTEXT: bool = false;
+    /// A caught signal with no `info.signal_cb`: make a running
+    /// [`Loop::run`] return. Default: nothing.
+    fn interrupt(&self) {}
 }
 
 // ---- the guest ----------------------------------------------------------
+
+/// What rwsloop's per-thread area (`evlib_size_pt`, zeroed) holds for us.
+/// `init_context` fills in the two creation-info members, `init_pt` makes
+/// the guest.
+#[repr(C)]
+struct PtArea {
+    guest: *const c_void,
+    options: u64,
+    signal_cb: Option<SignalCb>,
+}
 
 /// A context's plugin state.
 pub struct Guest<L: Loop> {
     cx: *mut LwsContext,
     lp: L,
+    /// we made the loop (no foreign loop was given)
+    own: bool,
+    /// `info.signal_cb`
+    signal_cb: Option<SignalCb>,
     slots: RefCell<HashMap<usize, Box<Slot<L>>>>,
     /// destroy_pt ran: the context may be gone
     dead: Cell<bool>,
@@ -216,6 +162,8 @@ pub struct Guest<L: Loop> {
     primed: Cell<bool>,
     /// the timer was last armed for 0 ms
     armed_zero: Cell<bool>,
+    /// `lws_service` on a foreign loop was already warned about
+    warned: Cell<bool>,
 }
 
 /// One watched descriptor.
@@ -260,26 +208,33 @@ impl<L: Loop> Guest<L> {
     }
 }
 
+/// A context's per-thread area (our [`PtArea`]), or NULL.
+unsafe fn area_of_cx(cx: *mut LwsContext) -> *mut PtArea {
+    // SAFETY: a live context; rwsloop sized the area from our ops table,
+    // and it is 16-byte aligned.
+    unsafe { lws_evlib_tsi_to_evlib_pt(cx, 0) as *mut PtArea }
+}
+
 /// The guest stored in the context's per-thread area, with a new strong
 /// reference; None once destroy_pt ran.
 unsafe fn guest_of_cx<L: Loop>(cx: *mut LwsContext) -> Option<Rc<Guest<L>>> {
-    // SAFETY: a live context; its area holds our pointer or NULL.
-    let area = unsafe { lws_evlib_tsi_to_evlib_pt(cx, 0) } as *mut *const Guest<L>;
+    // SAFETY: a live context.
+    let area = unsafe { area_of_cx(cx) };
     if area.is_null() {
         return None;
     }
-    // SAFETY: the area is at least pointer-sized and 16-byte aligned.
-    unsafe { hold(*area) }
+    // SAFETY: the area holds our pointer or NULL.
+    unsafe { hold((*area).guest as *const Guest<L>) }
 }
 
 unsafe fn guest_of_wsi<L: Loop>(wsi: *mut Lws) -> Option<Rc<Guest<L>>> {
     // SAFETY: a live wsi.
-    let area = unsafe { lws_evlib_wsi_to_evlib_pt(wsi) } as *mut *const Guest<L>;
+    let area = unsafe { lws_evlib_wsi_to_evlib_pt(wsi) } as *mut PtArea;
     if area.is_null() {
         return None;
     }
     // SAFETY: as in guest_of_cx.
-    unsafe { hold(*area) }
+    unsafe { hold((*area).guest as *const Guest<L>) }
 }
 
 /// A new strong reference from a raw guest pointer whose `Rc` is alive.
@@ -354,7 +309,64 @@ pub unsafe fn before_wait<L: Loop>(guest: *const c_void) {
     timer_fired::<L>(guest)
 }
 
+/// A signal watcher of an own loop ([`Loop::watch_signals`]) fired:
+/// `info.signal_cb(handle, signum)` if the program set one, else the
+/// context is destroyed ([`Loop::SIGNAL_DESTROYS_CONTEXT`]) or the loop
+/// told to return ([`Loop::interrupt`]). `handle` and `signum` are what
+/// lws passes for this library.
+///
+/// # Safety
+/// `guest` is the pointer given to [`Loop::watch_signals`].
+pub unsafe fn signal_caught<L: Loop>(guest: *const c_void, handle: *mut c_void, signum: c_int) {
+    guard("signal_caught", (), || {
+        // SAFETY: the watchers exist only while the guest does.
+        let Some(g) = (unsafe { hold(guest as *const Guest<L>) }) else {
+            return;
+        };
+        if g.dead.get() {
+            return;
+        }
+        if let Some(cb) = g.signal_cb {
+            // SAFETY: the program's callback with the arguments lws gives
+            // it; nothing of rwsloop's is on the stack, so it may destroy
+            // the context.
+            unsafe { cb(handle, signum) };
+        } else if L::SIGNAL_DESTROYS_CONTEXT {
+            // SAFETY: not dead, so the context is alive; no callback of
+            // rwsloop's runs, so the destroy is finished here.
+            unsafe { lws_context_destroy(g.cx) };
+        } else {
+            g.lp.interrupt();
+        }
+        // The callback may have scheduled something.
+        g.rearm();
+    })
+}
+
 // ---- the ops ----------------------------------------------------------
+
+unsafe extern "C" fn init_context<L: Loop>(cx: *mut LwsContext, info: *const c_void) -> c_int {
+    guard("init_context", -1, || {
+        // SAFETY: a live context.
+        let area = unsafe { area_of_cx(cx) };
+        if area.is_null() || info.is_null() {
+            return 0;
+        }
+        let (Some(options_at), Some(signal_cb_at)) = (INFO_OPTIONS_AT, INFO_SIGNAL_CB_AT) else {
+            return 0;
+        };
+        // SAFETY: `info` is the program's creation info, laid out as the
+        // header the build script compiled against says; read unaligned
+        // so nothing is assumed about the program's copy.
+        unsafe {
+            let base = info as *const u8;
+            (*area).options = ptr::read_unaligned(base.add(options_at) as *const u64);
+            (*area).signal_cb =
+                ptr::read_unaligned(base.add(signal_cb_at) as *const Option<SignalCb>);
+        }
+        0
+    })
+}
 
 unsafe extern "C" fn init_pt<L: Loop>(
     cx: *mut LwsContext,
@@ -362,30 +374,46 @@ unsafe extern "C" fn init_pt<L: Loop>(
     tsi: c_int,
 ) -> c_int {
     guard("init_pt", -1, || {
+        let name = L::NAME.to_string_lossy();
         if tsi != 0 {
             log_err("evlib plugin: only service thread 0 exists");
             return -1;
         }
+        // SAFETY: a live context.
+        let area = unsafe { area_of_cx(cx) };
+        if area.is_null() {
+            return -1;
+        }
+        // SAFETY: ours, filled by init_context (zero if it had nothing).
+        let (options, signal_cb) = unsafe { ((*area).options, (*area).signal_cb) };
         // SAFETY: rwsloop passes info.foreign_loops[0] (or NULL).
         let lp = match unsafe { L::open(foreign) } {
             Ok(lp) => lp,
             Err(why) => {
-                log_err(&format!("evlib {}: {why}", L::NAME.to_string_lossy()));
+                log_err(&format!("evlib {name}: {why}"));
                 return -1;
             }
         };
         let g = Rc::new(Guest {
             cx,
             lp,
+            own: foreign.is_null(),
+            signal_cb,
             slots: RefCell::new(HashMap::new()),
             dead: Cell::new(false),
             primed: Cell::new(false),
             armed_zero: Cell::new(false),
+            warned: Cell::new(false),
         });
         let raw = Rc::as_ptr(&g) as *const c_void;
-        let started = g.lp.start(raw);
+        let mut started = g.lp.start(raw);
+        if started.is_ok() && g.own {
+            // Never on the program's loop: its signals are its own.
+            started = g.lp.watch_signals(raw, options);
+        }
         if let Err(why) = started {
-            log_err(&format!("evlib {}: {why}", L::NAME.to_string_lossy()));
+            log_err(&format!("evlib {name}: {why}"));
+            g.dead.set(true);
             g.lp.shutdown();
             return -1;
         }
@@ -393,11 +421,8 @@ unsafe extern "C" fn init_pt<L: Loop>(
         // turns.
         g.armed_zero.set(true);
         g.lp.timer(0);
-        // SAFETY: a live context's area, at least pointer-sized.
-        unsafe {
-            let area = lws_evlib_tsi_to_evlib_pt(cx, 0) as *mut *const Guest<L>;
-            *area = Rc::into_raw(g);
-        }
+        // SAFETY: the area checked above; the guest's reference moves in.
+        unsafe { (*area).guest = Rc::into_raw(g) as *const c_void };
         0
     })
 }
@@ -526,6 +551,17 @@ unsafe extern "C" fn run_pt<L: Loop>(cx: *mut LwsContext, tsi: c_int) {
         let Some(g) = (unsafe { guest_of_cx::<L>(cx) }) else {
             return;
         };
+        if !g.own {
+            // The program runs its loop, not lws_service (said once).
+            if !g.warned.replace(true) {
+                log_warn(&format!(
+                    "evlib {}: lws_service() does not run the application's loop: \
+                     the application runs it",
+                    L::NAME.to_string_lossy()
+                ));
+            }
+            return;
+        }
         if !g.primed.get() {
             g.rearm();
             if g.dead.get() {
@@ -545,17 +581,17 @@ unsafe extern "C" fn destroy_pt<L: Loop>(cx: *mut LwsContext, tsi: c_int) {
         // SAFETY: a live context; its area holds our pointer or NULL (when
         // init_pt failed or never ran).
         let raw = unsafe {
-            let area = lws_evlib_tsi_to_evlib_pt(cx, 0) as *mut *const Guest<L>;
+            let area = area_of_cx(cx);
             if area.is_null() {
                 return;
             }
-            std::mem::replace(&mut *area, ptr::null())
+            std::mem::replace(&mut (*area).guest, ptr::null())
         };
         if raw.is_null() {
             return;
         }
         // SAFETY: the reference init_pt leaked into the area.
-        let g = unsafe { Rc::from_raw(raw) };
+        let g = unsafe { Rc::from_raw(raw as *const Guest<L>) };
         g.dead.set(true);
         let slots = std::mem::take(&mut *g.slots.borrow_mut());
         for (_, mut slot) in slots {
@@ -574,7 +610,7 @@ unsafe extern "C" fn destroy_pt<L: Loop>(cx: *mut LwsContext, tsi: c_int) {
 pub const fn ops<L: Loop>() -> EventLoopOps {
     EventLoopOps {
         name: L::NAME.as_ptr(),
-        init_context: None,
+        init_context: Some(init_context::<L>),
         destroy_context1: None,
         destroy_context2: None,
         init_vhost_listen_wsi: Some(sock_accept::<L>),
@@ -590,7 +626,7 @@ pub const fn ops<L: Loop>() -> EventLoopOps {
         foreign_thread: None,
         flags: LELOF_ISPOLL,
         evlib_size_ctx: 0,
-        evlib_size_pt: std::mem::size_of::<*const c_void>() as u16,
+        evlib_size_pt: std::mem::size_of::<PtArea>() as u16,
         evlib_size_vh: 0,
         evlib_size_wsi: 0,
     }

@@ -1,16 +1,16 @@
-//! Builds the libev shim and links the plugin against libev and rwsloop.
+//! Builds the libev shim and links the plugin against libev and
+//! librwsloop.so, and reads the creation info's layout from the header
+//! (see ../common/build_support.rs).
 //!
 //! libev ships no pkg-config file: its header must be on the compiler's
-//! include path (Debian: libev-dev) and it links as -lev. rwsloop is
-//! linked from its build tree ($RWSLOOP_LIB_DIR, default ../../target/release,
-//! where `make lib` puts librwsloop.so).
+//! include path (Debian: libev-dev) and it links as -lev.
 
-use std::path::PathBuf;
+#[path = "../common/build_support.rs"]
+mod support;
 
 fn main() {
+    println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-changed=src/shim.c");
-    println!("cargo:rerun-if-env-changed=RWSLOOP_LIB_DIR");
-
     if let Err(e) = cc::Build::new()
         .file("src/shim.c")
         .warnings(true)
@@ -24,23 +24,7 @@ fn main() {
         );
     }
     println!("cargo:rustc-link-lib=dylib=ev");
-    link_rwsloop();
-}
-
-fn link_rwsloop() {
-    let dir = std::env::var_os("RWSLOOP_LIB_DIR")
-        .filter(|d| !d.is_empty())
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap()).join("../../target/release")
-        });
-    if !dir.join("librwsloop.so").exists() {
-        panic!(
-            "\n\nrwsloop-evlib-ev: {} has no librwsloop.so: run `make lib` first \
-             (or set RWSLOOP_LIB_DIR)\n\n",
-            dir.display()
-        );
-    }
-    println!("cargo:rustc-link-search=native={}", dir.display());
-    println!("cargo:rustc-link-lib=dylib=rwsloop");
+    support::link_rwsloop();
+    support::soname("librwsloop-evlib_ev.so");
+    support::lws_info_layout();
 }
