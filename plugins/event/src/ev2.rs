@@ -1,5 +1,6 @@
 //! The few libevent 2 functions the plugin uses, declared by hand. Events
-//! are opaque and made by `event_new`; timers are events on descriptor -1.
+//! are opaque and made by `event_new`; timers are events on descriptor -1,
+//! signal events have the signal number as descriptor.
 
 use std::os::raw::{c_int, c_short, c_void};
 
@@ -21,6 +22,7 @@ pub type event_callback_fn = unsafe extern "C" fn(c_int, c_short, *mut c_void);
 /// `EV_*` bits.
 pub const EV_READ: c_short = 0x02;
 pub const EV_WRITE: c_short = 0x04;
+pub const EV_SIGNAL: c_short = 0x08;
 pub const EV_PERSIST: c_short = 0x10;
 
 extern "C" {

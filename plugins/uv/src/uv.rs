@@ -21,6 +21,7 @@ pub struct uv_handle_t {
 pub const UV_POLL: c_int = 8;
 pub const UV_PREPARE: c_int = 9;
 pub const UV_TIMER: c_int = 13;
+pub const UV_SIGNAL: c_int = 16;
 
 /// `uv_run_mode`.
 pub const UV_RUN_DEFAULT: c_int = 0;
@@ -35,6 +36,7 @@ pub type uv_close_cb = unsafe extern "C" fn(*mut uv_handle_t);
 pub type uv_poll_cb = unsafe extern "C" fn(*mut uv_handle_t, c_int, c_int);
 pub type uv_timer_cb = unsafe extern "C" fn(*mut uv_handle_t);
 pub type uv_prepare_cb = unsafe extern "C" fn(*mut uv_handle_t);
+pub type uv_signal_cb = unsafe extern "C" fn(*mut uv_handle_t, c_int);
 
 extern "C" {
     pub fn uv_loop_size() -> usize;
@@ -62,6 +64,9 @@ extern "C" {
 
     pub fn uv_prepare_init(lp: *mut uv_loop_t, h: *mut uv_handle_t) -> c_int;
     pub fn uv_prepare_start(h: *mut uv_handle_t, cb: uv_prepare_cb) -> c_int;
+
+    pub fn uv_signal_init(lp: *mut uv_loop_t, h: *mut uv_handle_t) -> c_int;
+    pub fn uv_signal_start(h: *mut uv_handle_t, cb: uv_signal_cb, signum: c_int) -> c_int;
 }
 
 /// libuv's message for an error code.
