@@ -8,7 +8,9 @@
 //! timer before each wait), and `lws_context_destroy` stops and frees all of
 //! them before it returns. Without a foreign loop the plugin makes a loop of
 //! its own (`ev_loop_new`); `lws_service` then runs one iteration of it
-//! (`ev_run(loop, EVRUN_ONCE)`) and returns 1.
+//! (`ev_run(loop, EVRUN_ONCE)`) and returns 1, and an `ev_signal` on that
+//! loop catches SIGINT (to `info.signal_cb(watcher, SIGINT)`, else
+//! `ev_break`).
 
 #[path = "../../common/guest.rs"]
 mod guest;
@@ -26,6 +28,7 @@ struct EvLoop {
 }
 
 type ShimFn = unsafe extern "C" fn(arg: *mut c_void, revents: c_int);
+type ShimSignalFn = unsafe extern "C" fn(arg: *mut c_void, watcher: *mut c_void, signum: c_int);
 
 const EV_READ: c_int = 0x01;
 const EV_WRITE: c_int = 0x02;
@@ -49,14 +52,28 @@ extern "C" {
     fn rwsloop_ev_timer_free(lp: *mut EvLoop, w: *mut c_void);
     fn rwsloop_ev_prepare_new(lp: *mut EvLoop, f: ShimFn, arg: *mut c_void) -> *mut c_void;
     fn rwsloop_ev_prepare_free(lp: *mut EvLoop, w: *mut c_void);
+    fn rwsloop_ev_signal_new(
+        lp: *mut EvLoop,
+        signum: c_int,
+        f: ShimSignalFn,
+        arg: *mut c_void,
+    ) -> *mut c_void;
+    fn rwsloop_ev_signal_free(lp: *mut EvLoop, w: *mut c_void);
 }
 
-/// The loop the guest lives on, and its two loop-wide watchers.
+const _: () = assert!(
+    guest::KNOWS_INFO_LAYOUT,
+    "build.rs must call lws_info_layout"
+);
+
+/// The loop the guest lives on, and its loop-wide watchers.
 struct Ev {
     lp: *mut EvLoop,
     own: bool,
     timer: Cell<*mut c_void>,
     prepare: Cell<*mut c_void>,
+    /// own loops only: the SIGINT watcher
+    sigint: Cell<*mut c_void>,
 }
 
 /// An `ev_io` (inside the shim's record).
@@ -87,6 +104,12 @@ unsafe extern "C" fn prepare_cb(arg: *mut c_void, _revents: c_int) {
     unsafe { guest::before_wait::<Ev>(arg) }
 }
 
+unsafe extern "C" fn signal_cb(arg: *mut c_void, watcher: *mut c_void, signum: c_int) {
+    // SAFETY: arg is the guest given to watch_signals; lws hands the
+    // program the ev_signal itself.
+    unsafe { guest::signal_caught::<Ev>(arg, watcher, signum) }
+}
+
 impl Loop for Ev {
     const NAME: &'static CStr = c"libev";
     type Io = EvIo;
@@ -107,6 +130,7 @@ impl Loop for Ev {
             own,
             timer: Cell::new(ptr::null_mut()),
             prepare: Cell::new(ptr::null_mut()),
+            sigint: Cell::new(ptr::null_mut()),
         })
     }
 
@@ -178,10 +202,32 @@ impl Loop for Ev {
             if !p.is_null() {
                 rwsloop_ev_prepare_free(self.lp, p);
             }
+            let s = self.sigint.replace(ptr::null_mut());
+            if !s.is_null() {
+                rwsloop_ev_signal_free(self.lp, s);
+            }
             if self.own {
                 ev_break(self.lp, EVBREAK_ONE);
             }
         }
+    }
+
+    fn watch_signals(&self, guest: *const c_void, _options: u64) -> Result<(), String> {
+        // SAFETY: our loop; the callback gets `guest`, which outlives the
+        // watcher (freed in shutdown).
+        let w = unsafe {
+            rwsloop_ev_signal_new(self.lp, libc::SIGINT, signal_cb, guest as *mut c_void)
+        };
+        if w.is_null() {
+            return Err("out of memory".into());
+        }
+        self.sigint.set(w);
+        Ok(())
+    }
+
+    fn interrupt(&self) {
+        // SAFETY: our own loop (signals are watched on nothing else).
+        unsafe { ev_break(self.lp, EVBREAK_ONE) };
     }
 }
 

@@ -27,6 +27,15 @@ struct rwsloop_ev_prepare {
 	void *arg;
 };
 
+/* A signal watcher's callback gets the watcher and the signal number. */
+typedef void (*rwsloop_ev_signal_fn)(void *arg, void *watcher, int signum);
+
+struct rwsloop_ev_signal {
+	ev_signal w;
+	rwsloop_ev_signal_fn fn;
+	void *arg;
+};
+
 static void on_io(struct ev_loop *loop, ev_io *w, int revents)
 {
 	struct rwsloop_ev_io *r = (struct rwsloop_ev_io *)w;
@@ -138,5 +147,37 @@ void rwsloop_ev_prepare_free(struct ev_loop *loop, void *p)
 	struct rwsloop_ev_prepare *r = p;
 
 	ev_prepare_stop(loop, &r->w);
+	free(r);
+}
+
+static void on_signal(struct ev_loop *loop, ev_signal *w, int revents)
+{
+	struct rwsloop_ev_signal *r = (struct rwsloop_ev_signal *)w;
+
+	(void)loop;
+	(void)revents;
+	r->fn(r->arg, w, w->signum);
+}
+
+/* A started watcher for signum. */
+void *rwsloop_ev_signal_new(struct ev_loop *loop, int signum,
+			    rwsloop_ev_signal_fn fn, void *arg)
+{
+	struct rwsloop_ev_signal *r = calloc(1, sizeof(*r));
+
+	if (!r)
+		return NULL;
+	ev_signal_init(&r->w, on_signal, signum);
+	r->fn = fn;
+	r->arg = arg;
+	ev_signal_start(loop, &r->w);
+	return r;
+}
+
+void rwsloop_ev_signal_free(struct ev_loop *loop, void *p)
+{
+	struct rwsloop_ev_signal *r = p;
+
+	ev_signal_stop(loop, &r->w);
 	free(r);
 }

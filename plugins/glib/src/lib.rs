@@ -9,7 +9,9 @@
 //! wait), and `lws_context_destroy` destroys and unrefs all of them before
 //! it returns. Without a foreign loop the plugin makes a `GMainContext` and
 //! `GMainLoop` of its own; `lws_service` then runs that loop until it is
-//! quit (by the context's destroy) and returns 1.
+//! quit (by the context's destroy, or by SIGINT, which a unix signal
+//! source on that context catches: `info.signal_cb(NULL, 0)` if set, else
+//! the loop quits) and returns 1.
 
 #[path = "../../common/guest.rs"]
 mod guest;
@@ -93,7 +95,19 @@ extern "C" {
     fn g_source_query_unix_fd(src: *mut GSource, tag: Gpointer) -> c_uint;
     fn g_source_set_ready_time(src: *mut GSource, ready_time: i64);
     fn g_get_monotonic_time() -> i64;
+    fn g_source_set_callback(
+        src: *mut GSource,
+        func: GSourceFunc,
+        data: Gpointer,
+        notify: Option<unsafe extern "C" fn(Gpointer)>,
+    );
+    fn g_unix_signal_source_new(signum: c_int) -> *mut GSource;
 }
+
+const _: () = assert!(
+    guest::KNOWS_INFO_LAYOUT,
+    "build.rs must call lws_info_layout"
+);
 
 /// A descriptor's source: a `GSource` followed by our fields.
 #[repr(C)]
@@ -176,12 +190,21 @@ static TIMER_FUNCS: GSourceFuncs = GSourceFuncs {
     closure_marshal: ptr::null_mut(),
 };
 
-/// The loop the guest lives on and its timer source.
+unsafe extern "C" fn sigint_dispatch(guest: Gpointer) -> Gboolean {
+    // SAFETY: the guest given to watch_signals; lws gives a glib program's
+    // signal_cb neither a handle nor the number.
+    unsafe { guest::signal_caught::<Glib>(guest, ptr::null_mut(), 0) };
+    G_SOURCE_CONTINUE
+}
+
+/// The loop the guest lives on, its timer source and (own loops) its
+/// SIGINT source.
 struct Glib {
     cx: *mut GMainContext,
     lp: *mut GMainLoop,
     own: bool,
     timer: Cell<*mut TimerSource>,
+    sigint: Cell<*mut GSource>,
 }
 
 /// A descriptor's source.
@@ -213,6 +236,7 @@ impl Loop for Glib {
                     lp,
                     own: true,
                     timer: Cell::new(ptr::null_mut()),
+                    sigint: Cell::new(ptr::null_mut()),
                 })
             } else {
                 let lp = g_main_loop_ref(foreign as *mut GMainLoop);
@@ -222,6 +246,7 @@ impl Loop for Glib {
                     lp,
                     own: false,
                     timer: Cell::new(ptr::null_mut()),
+                    sigint: Cell::new(ptr::null_mut()),
                 })
             }
         }
@@ -316,16 +341,40 @@ impl Loop for Glib {
 
     fn shutdown(&self) {
         let t = self.timer.replace(ptr::null_mut());
-        // SAFETY: our timer source, destroyed and released once.
+        let sig = self.sigint.replace(ptr::null_mut());
+        // SAFETY: our sources, destroyed and released once.
         unsafe {
-            if !t.is_null() {
-                g_source_destroy(t as *mut GSource);
-                g_source_unref(t as *mut GSource);
+            for src in [t as *mut GSource, sig] {
+                if !src.is_null() {
+                    g_source_destroy(src);
+                    g_source_unref(src);
+                }
             }
             if self.own {
                 g_main_loop_quit(self.lp);
             }
         }
+    }
+
+    fn watch_signals(&self, guest: *const c_void, _options: u64) -> Result<(), String> {
+        // SAFETY: a new source attached to our own context; its callback
+        // gets `guest`, which outlives it (destroyed in shutdown).
+        unsafe {
+            let src = g_unix_signal_source_new(libc::SIGINT);
+            if src.is_null() {
+                return Err("g_unix_signal_source_new(SIGINT) failed".into());
+            }
+            g_source_set_callback(src, Some(sigint_dispatch), guest as Gpointer, None);
+            g_source_set_name(src, c"rwsloop SIGINT".as_ptr());
+            g_source_attach(src, self.cx);
+            self.sigint.set(src);
+        }
+        Ok(())
+    }
+
+    fn interrupt(&self) {
+        // SAFETY: our reference keeps the loop alive.
+        unsafe { g_main_loop_quit(self.lp) };
     }
 }
 
