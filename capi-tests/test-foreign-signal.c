@@ -24,9 +24,9 @@
  *                                   libsystemd: mk/evlib2.mk's runner)
  *   -DRWSLOOP_CAPI_FOREIGN_UV_EVENT libuv, libevent (-luv -levent)
  *
- * They cannot share a process: Debian's libev exports libevent's API
- * (event_add, ...) too, and when it is loaded first the libevent plugin's
- * calls land in libev.
+ * Both may be defined in one build if libevent comes before libev on the
+ * link line: Debian's libev exports libevent's API (event_add, ...) too,
+ * and when it is found first the libevent plugin's calls land in libev.
  */
 #define _GNU_SOURCE
 #if defined(RWSLOOP_CAPI_FOREIGN)
