@@ -249,6 +249,8 @@ static const lws_plugin_evlib_t capi_evlib = {
 
 static unsigned char echo_buf[LWS_PRE + 64];
 static size_t echo_len;
+static size_t rx_total;         /* bytes RAW_RX handed over */
+static int pause_on_rx;         /* the next RAW_RX pauses rx */
 
 static int echo_cb(struct lws *wsi, enum lws_callback_reasons reason,
 		   void *user, void *in, size_t len)
@@ -260,6 +262,11 @@ static int echo_cb(struct lws *wsi, enum lws_callback_reasons reason,
 	trace_cb(wsi, (int)reason, user, in, len);
 	switch (reason) {
 	case LWS_CALLBACK_RAW_RX:
+		rx_total += len;
+		if (pause_on_rx) {
+			pause_on_rx = 0;
+			lws_rx_flow_control(wsi, 0);
+		}
 		if (echo_len + len <= sizeof(echo_buf) - LWS_PRE) {
 			memcpy(echo_buf + LWS_PRE + echo_len, in, len);
 			echo_len += len;
@@ -776,6 +783,58 @@ CAPI_TEST(custom_sul_from_program_code_wakes_loop, .flags = CAPI_NEEDS_43,
 		lws_sul_cancel(&later);
 	}
 	lws_sul_cancel(&sul);
+	lws_context_destroy(cx);
+#endif
+}
+
+/*
+ * Input held back by a pause inside RAW_RX, rx resumed from the program's
+ * own code, then the peer hangs up: the program's loop reports the socket
+ * (readable, end of file) before it calls lws_service_adjust_timeout. The
+ * held bytes must come first and the close after them.
+ */
+CAPI_TEST(custom_resumed_rx_before_hangup, .flags = CAPI_NEEDS_43)
+{
+#if CAPI_HAVE_43
+	static char msg[3 * 4096];
+	struct cpt *p;
+	struct pollfd snap[MAXFDS];
+	struct lws *wsi;
+	int sv[2], n, i, ready;
+
+	start();
+	app_settle();
+	raw_socketpair(sv);
+	wsi = raw_adopt(cx, sv[0], "raw");
+	ASSERT_NOT_NULL(wsi);
+	app_settle();
+
+	/* More than one service buffer: the first RAW_RX pauses, so the rest
+	 * waits (inside the library or in the kernel). */
+	memset(msg, 'x', sizeof(msg));
+	pause_on_rx = 1;
+	ASSERT_EQ(raw_write_full(sv[1], msg, sizeof(msg), 1000), sizeof(msg));
+	APP_UNTIL(rx_total > 0, 2000);
+	app_settle();
+	ASSERT_GT(rx_total, 0);
+	ASSERT_LT(rx_total, sizeof(msg));
+
+	/* Resume from the program's code, and the peer goes away. */
+	ASSERT_EQ(lws_rx_flow_control(wsi, 1), 0);
+	close(sv[1]);
+
+	/* The loop reports the socket first. */
+	p = lws_evlib_tsi_to_evlib_pt(cx, 0);
+	n = p->n;
+	memcpy(snap, p->fds, sizeof(snap[0]) * (size_t)n);
+	ready = poll(snap, (nfds_t)n, capi_scaled_ms(2000));
+	ASSERT_GT(ready, 0);
+	for (i = 0; i < n; i++)
+		if (snap[i].fd == sv[0] && snap[i].revents)
+			lws_service_fd(cx, &snap[i]);
+	APP_UNTIL(closed, 2000);
+	ASSERT_EQ(closed, 1);
+	ASSERT_EQ(rx_total, sizeof(msg));
 	lws_context_destroy(cx);
 #endif
 }

@@ -49,6 +49,7 @@ X(custom_adjust_timeout_sub_ms)
 X(custom_cancel_wakes_loop)
 X(custom_logical_close_deferred)
 X(custom_sul_from_program_code_wakes_loop)
+X(custom_resumed_rx_before_hangup)
 
 /* test-extpoll.c */
 X(extpoll_echo)

@@ -74,6 +74,16 @@ pub(crate) unsafe fn service_socket(ctx: &Context, wsi: *mut Wsi, ready: Ready) 
         }
         return;
     }
+    if w.rx_paused.get() == 0 && w.has_pending_in() {
+        // Input held during a pause goes before anything newer. A program's
+        // own loop may report the socket (even its end of file) before the
+        // resume has been handled by a service pass.
+        // SAFETY: forwarded.
+        unsafe { deliver_pending(ctx, wsi) };
+        if !w.is_open() || w.rx_paused.get() != 0 {
+            return;
+        }
+    }
     if ready.readable && w.events.get() & POLLIN != 0 {
         // SAFETY: forwarded.
         match w.role.get() {
