@@ -94,6 +94,7 @@ const LLL_WARN: c_int = 2;
 extern "C" {
     /// What the header's inline `uloop_end()` sets.
     static mut uloop_cancelled: bool;
+    static mut uloop_handle_sigchld: bool;
     fn uloop_init() -> c_int;
     fn uloop_run_timeout(timeout: c_int) -> c_int;
     fn uloop_done();
@@ -127,6 +128,21 @@ struct Timer {
 /// Contexts alive on a loop the plugin made: the first one's `uloop_init`
 /// opens uloop, the last one's destroy closes it.
 static OWN_USERS: AtomicUsize = AtomicUsize::new(0);
+
+/// `uloop_init` for a loop of ours, without uloop's SIGCHLD handling: it
+/// would reap every exited child of the program (`waitpid(-1)`) behind its
+/// back, and an lws context must not change what happens to the program's
+/// children.
+///
+/// # Safety
+/// uloop is not open yet (first own user); loop thread.
+unsafe fn own_init() -> c_int {
+    // SAFETY: a plain global of libubox, read by uloop_init only.
+    unsafe {
+        uloop_handle_sigchld = false;
+        uloop_init()
+    }
+}
 
 /// uloop as one context's guest sees it.
 struct Uloop {
@@ -204,7 +220,7 @@ impl Loop for Uloop {
         let own = foreign.is_null();
         // SAFETY: uloop_init only opens uloop's descriptors (it does nothing
         // if uloop is open already).
-        if own && OWN_USERS.fetch_add(1, Ordering::SeqCst) == 0 && unsafe { uloop_init() } != 0 {
+        if own && OWN_USERS.fetch_add(1, Ordering::SeqCst) == 0 && unsafe { own_init() } != 0 {
             OWN_USERS.fetch_sub(1, Ordering::SeqCst);
             return Err(format!(
                 "uloop_init failed: {}",
