@@ -114,7 +114,7 @@ def over_key(loop):
 
 
 def fig8_foreign(ctx):
-    """raw echo on foreign loops (libuv, libevent, libev, glib, sd-event)"""
+    """raw echo on foreign loops (libuv, libevent, libev, glib, sd-event, uloop)"""
     c = ctx.cfg
     n, reps = c["foreign_n"], c["foreign_reps"]
     plan = Plan(ctx)

@@ -35,14 +35,17 @@ BENCH_LOOP_PKG_sdevent := libsystemd
 bench_loop_flags = $(if $(filter ev,$(1)),-lev,$$(pkg-config --cflags --libs $(BENCH_LOOP_PKG_$(1))))
 
 # The rwsloop plugins figure 8 loads (from beside librwsloop.so). Their
-# targets belong to mk/evlib*.mk; a name no makefile defines any more is
-# skipped with a message (that backend's cells then show the failure).
-BENCH_PLUGIN_TARGETS ?= evlib-uv evlib-event evlib2-plugins
+# targets belong to the plugins' makefiles (mk/foreign.mk; before it,
+# mk/evlib*.mk): every name here that some makefile defines is built, the
+# others are skipped (a backend whose plugin is missing then shows as
+# failed, with the reason, in the table).
+BENCH_PLUGIN_TARGETS ?= foreign-plugins evlib-uv evlib-event evlib2-plugins
 # uloop is optional: its row runs only when the plugin is there (libubox is
 # in no Debian release; mk/uloop.mk builds one under .tools/). Where the
-# plugin exists, bench-plugins rebuilds it (a failure leaves the old one)
-# and builds foreign_echo_uloop against the same libubox.
-BENCH_ULOOP_TARGET ?= evlib-uloop
+# plugin exists, bench-plugins rebuilds it with the first of these targets
+# that exists (a failure leaves the old one) and builds foreign_echo_uloop
+# against the same libubox.
+BENCH_ULOOP_TARGETS ?= foreign-plugin-uloop evlib-uloop
 BENCH_ULOOP_PLUGIN := $(LIBDIR_BUILD)/librwsloop-evlib_uloop.so
 BENCH_LIBUBOX = $(or $(LIBUBOX_PREFIX),/usr)
 
@@ -67,17 +70,24 @@ bench-loop-deps:
 	done
 
 # `make -q` exits 2 when there is no rule for the target.
+bench_has_target = { $(MAKE) --no-print-directory -q $(1) >/dev/null 2>&1; [ $$? -ne 2 ]; }
+
 bench-plugins: lib
-	@for t in $(BENCH_PLUGIN_TARGETS); do \
-		$(MAKE) --no-print-directory -q $$t >/dev/null 2>&1; \
-		if [ $$? -eq 2 ]; then echo "bench: no make target $$t, skipped"; continue; fi; \
-		$(MAKE) --no-print-directory $$t || exit 1; \
-	done
+	@built=; for t in $(BENCH_PLUGIN_TARGETS); do \
+		$(call bench_has_target,$$t) || continue; \
+		$(MAKE) --no-print-directory $$t || exit 1; built="$$built $$t"; \
+	done; \
+	[ -n "$$built" ] || echo "bench: none of $(BENCH_PLUGIN_TARGETS) is a make target;" \
+		"figure 8 uses the plugins there are"
 	@if [ -e $(BENCH_ULOOP_PLUGIN) ]; then \
-		$(MAKE) --no-print-directory -q $(BENCH_ULOOP_TARGET) >/dev/null 2>&1; \
-		if [ $$? -ne 2 ]; then $(MAKE) --no-print-directory $(BENCH_ULOOP_TARGET) || \
-			echo "bench: $(BENCH_ULOOP_TARGET) failed; figure 8 uses the uloop plugin there is"; fi; \
-		$(MAKE) --no-print-directory $(BENCH_OUT)/rwsloop/foreign_echo_uloop; \
+		for t in $(BENCH_ULOOP_TARGETS); do \
+			$(call bench_has_target,$$t) || continue; \
+			$(MAKE) --no-print-directory $$t || \
+				echo "bench: $$t failed; figure 8 uses the uloop plugin there is"; \
+			break; \
+		done; \
+		$(MAKE) --no-print-directory $(BENCH_OUT)/rwsloop/foreign_echo_uloop || \
+			echo "bench: foreign_echo_uloop not built; figure 8's uloop row says so"; \
 	fi
 
 # Relink the rwsloop builds only when cargo produced a newer library.
