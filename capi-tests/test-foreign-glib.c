@@ -1,27 +1,22 @@
 /*
- * rwsloop as a guest on the application's GMainLoop (and on a glib loop of
- * its own), through the glib plugin (plugins/glib). The scenarios are in
- * capi-tests/foreign-suite.h; this file is the application side.
- * Any glib critical or warning is fatal here (as with
+ * The foreign-loop suite (capi-tests/foreign-suite.h) on glib, through
+ * plugins/glib: the application owns a GMainContext and a GMainLoop on it
+ * (the GMainLoop goes in info.foreign_loops) with a timeout source of its
+ * own. Any glib critical or warning is fatal here (as with
  * G_DEBUG=fatal-criticals, which the make target sets too).
  *
- * Built for real only by `make check-evlib-ev-glib-sd` (mk/evlib2.mk
- * defines RWSLOOP_CAPI_FOREIGN and links glib); elsewhere each test is a
- * stub, never run (CAPI_MANUAL).
+ * What "nothing of rwsloop is left" means here: glib numbers a context's
+ * sources in attach order, so every source attached since the snapshot,
+ * other than the application's timer, is rwsloop's, and none of them may
+ * still be found on the context. At the end LeakSanitizer and valgrind see
+ * a reference rwsloop kept on the loop or context as a leak of them.
  */
 #define _GNU_SOURCE
-#if defined(RWSLOOP_CAPI_FOREIGN)
 #include <glib.h>
-#endif
 #include "task.h"
 
-#define FOREIGN_FLAGS .flags = CAPI_MANUAL, \
-	.timeout_ms = 20000
-
-#if defined(RWSLOOP_CAPI_FOREIGN)
-
-#define FL_NAME "glib"
 #define FL_OPTION LWS_SERVER_OPTION_GLIB
+#define FL_SERVICE_RETURNS 0
 
 static GMainContext *fl_ctx;
 static GMainLoop *fl_main;
@@ -77,8 +72,6 @@ static void fl_snapshot(void)
 	fl_first_id = fl_probe_id();
 }
 
-/* Every source attached since the snapshot, other than the app's timer,
- * is rwsloop's (or a probe): none may still be found on the context. */
 static void fl_assert_clean(void)
 {
 	guint last = fl_probe_id(), id;
@@ -93,8 +86,6 @@ static void fl_assert_clean(void)
 							 fl_app_timer_id));
 }
 
-/* Under LeakSanitizer a reference rwsloop kept on the loop or context
- * shows up as a leak of them. */
 static void fl_loop_free(void)
 {
 	g_source_destroy(g_main_context_find_source_by_id(fl_ctx,
@@ -106,47 +97,7 @@ static void fl_loop_free(void)
 	fl_loop = NULL;
 }
 
-/* the shared scenarios */
 #include "foreign-suite.h"
+#include "foreign-suite-service.h"
 
-#define FOREIGN_BODY(call) call
-#else
-#define FOREIGN_BODY(call)                                                  \
-	SKIP("built without the foreign-loop libraries: "                  \
-	     "make check-evlib-ev-glib-sd")
-#endif
-
-CAPI_TEST(foreign_glib_echo, FOREIGN_FLAGS)
-{
-	FOREIGN_BODY(fs_echo());
-}
-
-CAPI_TEST(foreign_glib_destroy_idle, FOREIGN_FLAGS)
-{
-	FOREIGN_BODY(fs_destroy_with(0));
-}
-
-CAPI_TEST(foreign_glib_destroy_many, FOREIGN_FLAGS)
-{
-	FOREIGN_BODY(fs_destroy_with(50));
-}
-
-CAPI_TEST(foreign_glib_destroy_in_rx, FOREIGN_FLAGS)
-{
-	FOREIGN_BODY(fs_destroy_inside(FS_DESTROY_IN_RX));
-}
-
-CAPI_TEST(foreign_glib_destroy_in_sul, FOREIGN_FLAGS)
-{
-	FOREIGN_BODY(fs_destroy_inside(FS_DESTROY_IN_SUL));
-}
-
-CAPI_TEST(foreign_glib_failed_create, FOREIGN_FLAGS)
-{
-	FOREIGN_BODY(fs_failed_create());
-}
-
-CAPI_TEST(foreign_glib_own_loop_destroy_in_cb, FOREIGN_FLAGS)
-{
-	FOREIGN_BODY(fs_own_loop(1));
-}
+FOREIGN_SUITE_TESTS(glib)

@@ -1,27 +1,23 @@
 /*
- * rwsloop as a guest on the application's sd_event loop (and on an
- * sd_event loop of its own), through the sd-event plugin
- * (plugins/sdevent). The scenarios are in capi-tests/foreign-suite.h;
- * this file is the application side.
+ * The foreign-loop suite (capi-tests/foreign-suite.h) on sd-event, through
+ * plugins/sdevent: the application owns an sd_event loop with a one-shot
+ * timer source of its own that re-arms itself.
  *
- * Built for real only by `make check-evlib-ev-glib-sd` (mk/evlib2.mk
- * defines RWSLOOP_CAPI_FOREIGN and links libsystemd); elsewhere each test
- * is a stub, never run (CAPI_MANUAL).
+ * What "nothing of rwsloop is left" means here: sd-event has no public
+ * list of sources. Between turns the loop is back in its initial state
+ * with nothing pending (a post source of ours would be pending after any
+ * dispatch); the decisive check is at the end: every source holds a
+ * reference to its loop, so if one of rwsloop's were left, dropping the
+ * application's last reference would not free the loop and its epoll
+ * descriptor would stay open.
  */
 #define _GNU_SOURCE
-#if defined(RWSLOOP_CAPI_FOREIGN)
 #include <fcntl.h>
 #include <systemd/sd-event.h>
-#endif
 #include "task.h"
 
-#define FOREIGN_FLAGS .flags = CAPI_MANUAL, \
-	.timeout_ms = 20000
-
-#if defined(RWSLOOP_CAPI_FOREIGN)
-
-#define FL_NAME "sd-event"
 #define FL_OPTION LWS_SERVER_OPTION_SDEVENT
+#define FL_SERVICE_RETURNS 1
 
 static sd_event *fl_ev;
 static sd_event_source *fl_app_timer;
@@ -66,10 +62,6 @@ static void fl_snapshot(void)
 	ASSERT_EQ(sd_event_get_state(fl_ev), SD_EVENT_INITIAL);
 }
 
-/* sd-event has no public list of sources. Between iterations the loop is
- * back in its initial state with nothing pending (a post source of ours
- * would be pending after any dispatch); the decisive check is at
- * fl_loop_free: the loop must really go away. */
 static void fl_assert_clean(void)
 {
 	ASSERT_EQ(sd_event_get_state(fl_ev), SD_EVENT_INITIAL);
@@ -82,9 +74,6 @@ static void fl_assert_clean(void)
 	ASSERT_EQ(sd_event_get_state(fl_ev), SD_EVENT_INITIAL);
 }
 
-/* Every source holds a reference to its loop: if one of rwsloop's were
- * left, dropping the application's last reference would not free the loop
- * and its epoll descriptor would stay open. */
 static void fl_loop_free(void)
 {
 	int fd = sd_event_get_fd(fl_ev);
@@ -97,52 +86,7 @@ static void fl_loop_free(void)
 	fl_loop = NULL;
 }
 
-/* the shared scenarios */
 #include "foreign-suite.h"
+#include "foreign-suite-service.h"
 
-#define FOREIGN_BODY(call) call
-#else
-#define FOREIGN_BODY(call)                                                  \
-	SKIP("built without the foreign-loop libraries: "                  \
-	     "make check-evlib-ev-glib-sd")
-#endif
-
-CAPI_TEST(foreign_sdevent_echo, FOREIGN_FLAGS)
-{
-	FOREIGN_BODY(fs_echo());
-}
-
-CAPI_TEST(foreign_sdevent_destroy_idle, FOREIGN_FLAGS)
-{
-	FOREIGN_BODY(fs_destroy_with(0));
-}
-
-CAPI_TEST(foreign_sdevent_destroy_many, FOREIGN_FLAGS)
-{
-	FOREIGN_BODY(fs_destroy_with(50));
-}
-
-CAPI_TEST(foreign_sdevent_destroy_in_rx, FOREIGN_FLAGS)
-{
-	FOREIGN_BODY(fs_destroy_inside(FS_DESTROY_IN_RX));
-}
-
-CAPI_TEST(foreign_sdevent_destroy_in_sul, FOREIGN_FLAGS)
-{
-	FOREIGN_BODY(fs_destroy_inside(FS_DESTROY_IN_SUL));
-}
-
-CAPI_TEST(foreign_sdevent_failed_create, FOREIGN_FLAGS)
-{
-	FOREIGN_BODY(fs_failed_create());
-}
-
-CAPI_TEST(foreign_sdevent_own_loop, FOREIGN_FLAGS)
-{
-	FOREIGN_BODY(fs_own_loop(0));
-}
-
-CAPI_TEST(foreign_sdevent_own_loop_destroy_in_cb, FOREIGN_FLAGS)
-{
-	FOREIGN_BODY(fs_own_loop(1));
-}
+FOREIGN_SUITE_TESTS(sdevent)

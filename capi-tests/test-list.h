@@ -58,9 +58,8 @@ X(service_no_spin)
 /* Bounded stress and idle tests: test-stress*.c, test-idle*.c */
 #include "test-list-stress.h"
 
-/* libuv and libevent backends: test-foreign-uv.c, test-foreign-event.c
- * (libev, glib and sd-event have their own runner: mk/evlib2.mk) */
-#include "test-list-foreign-uv-event.h"
+/* The foreign-loop tests (test-foreign-*.c) are not here: they have a
+ * runner of their own, mk/foreign.mk. */
 
 /* test-harness.c: run only when named */
 X(harness_pass)

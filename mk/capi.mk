@@ -18,8 +18,12 @@
 
 CAPI_DIR := $(TOP)/capi-tests
 CAPI_OUT := $(BUILD)/capi
-CAPI_SRCS := $(wildcard $(CAPI_DIR)/*.c)
-CAPI_HDRS := $(wildcard $(CAPI_DIR)/*.h)
+# The foreign-loop tests (test-foreign-*.c and their headers) have a runner
+# of their own, which alone links the loop libraries: mk/foreign.mk.
+CAPI_FOREIGN_FILES := $(CAPI_DIR)/test-foreign-% $(CAPI_DIR)/test-list-foreign-% \
+	$(CAPI_DIR)/foreign-suite%
+CAPI_SRCS := $(filter-out $(CAPI_FOREIGN_FILES),$(wildcard $(CAPI_DIR)/*.c))
+CAPI_HDRS := $(filter-out $(CAPI_FOREIGN_FILES),$(wildcard $(CAPI_DIR)/*.h))
 CAPI_CC ?= $(CC)
 CAPI_CFLAGS := -std=gnu11 -g -O1 -pthread -Wall -Wextra -Werror
 CAPI_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
@@ -58,31 +62,34 @@ $(CAPI_LIB_STAMP): lib
 $(CAPI_OUT)/rwsloop/capi-tests: $(CAPI_SRCS) $(CAPI_HDRS) $(CAPI_RWSLOOP_INC) $(CAPI_LIB_STAMP)
 	@mkdir -p $(@D)
 	$(CAPI_CC) $(CAPI_CFLAGS) $(CAPI_SAN) -DCAPI_IMPL_RWSLOOP -I$(TOP)/include \
-		-o $@ $(CAPI_SRCS) -L$(LIBDIR_BUILD) -Wl,-rpath,$(LIBDIR_BUILD) -lrwsloop $(EVLIB_UV_EVENT_LIBS)
+		-o $@ $(CAPI_SRCS) -L$(LIBDIR_BUILD) -Wl,-rpath,$(LIBDIR_BUILD) -lrwsloop
 
 $(CAPI_OUT)/rwsloop-nosan/capi-tests: $(CAPI_SRCS) $(CAPI_HDRS) $(CAPI_RWSLOOP_INC) $(CAPI_LIB_STAMP)
 	@mkdir -p $(@D)
 	$(CAPI_CC) $(CAPI_CFLAGS) -DCAPI_IMPL_RWSLOOP -I$(TOP)/include \
-		-o $@ $(CAPI_SRCS) -L$(LIBDIR_BUILD) -Wl,-rpath,$(LIBDIR_BUILD) -lrwsloop $(EVLIB_UV_EVENT_LIBS)
+		-o $@ $(CAPI_SRCS) -L$(LIBDIR_BUILD) -Wl,-rpath,$(LIBDIR_BUILD) -lrwsloop
 
 $(CAPI_OUT)/lws43/capi-tests: $(CAPI_SRCS) $(CAPI_HDRS) | capi-oracle
 	@mkdir -p $(@D)
 	$(CAPI_CC) $(CAPI_CFLAGS) -DCAPI_IMPL_LWS43 -isystem $(ORACLE43_INC) \
-		-o $@ $(CAPI_SRCS) -L$(ORACLE43_LIB) -Wl,-rpath,$(ORACLE43_LIB) -lwebsockets $(EVLIB_UV_EVENT_LIBS)
+		-o $@ $(CAPI_SRCS) -L$(ORACLE43_LIB) -Wl,-rpath,$(ORACLE43_LIB) -lwebsockets
 
 $(CAPI_OUT)/lws41/capi-tests: $(CAPI_SRCS) $(CAPI_HDRS) | capi-oracle
 	@mkdir -p $(@D)
 	$(CAPI_CC) $(CAPI_CFLAGS) -DCAPI_IMPL_LWS41 \
-		-o $@ $(CAPI_SRCS) -lwebsockets $(EVLIB_UV_EVENT_LIBS)
+		-o $@ $(CAPI_SRCS) -lwebsockets
 
 capi-build: $(CAPI_OUT)/rwsloop/capi-tests $(CAPI_OUT)/rwsloop-nosan/capi-tests \
 	$(CAPI_OUT)/lws43/capi-tests $(CAPI_OUT)/lws41/capi-tests
 
 # Every CAPI_TEST(...) in the sources is listed in test-list.h, and back:
-# an unlisted test would silently never run.
+# an unlisted test would silently never run. (The foreign runner checks its
+# own: foreign-list-check.)
 capi-list-check:
-	@defined=$$(sed -n 's/^CAPI_TEST(\([A-Za-z0-9_]*\).*/\1/p' $(CAPI_DIR)/test-*.c | sort); \
-	listed=$$(sed -n 's/^X(\([A-Za-z0-9_]*\))$$/\1/p' $(CAPI_DIR)/test-list*.h | sort); \
+	@defined=$$(sed -n 's/^CAPI_TEST(\([A-Za-z0-9_]*\).*/\1/p' \
+		$(filter $(CAPI_DIR)/test-%,$(CAPI_SRCS)) | sort); \
+	listed=$$(sed -n 's/^X(\([A-Za-z0-9_]*\))$$/\1/p' \
+		$(filter $(CAPI_DIR)/test-list%,$(CAPI_HDRS)) | sort); \
 	if [ "$$defined" != "$$listed" ]; then \
 		echo "capi: CAPI_TEST definitions and test-list.h disagree (< defined, > listed):"; \
 		diff <(echo "$$defined") <(echo "$$listed"); exit 1; fi; \

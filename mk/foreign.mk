@@ -1,0 +1,313 @@
+# Foreign loops: the plugins that host rwsloop on an application's libuv,
+# libevent, libev, glib or sd-event loop (plugins/<name>, each a Rust crate
+# and workspace of its own, built into librwsloop-evlib_<name>.so beside
+# librwsloop.so, where the library looks for it), their tests and their
+# examples. librwsloop.so itself links none of these libraries.
+#
+#   make foreign-plugins      build every plugin, copy it beside librwsloop.so
+#   make check-foreign        lint the plugin crates, check NEEDED entries,
+#                             build and run c-examples/foreign-<name>.c, then
+#                             the foreign runner: the one suite
+#                             (capi-tests/foreign-suite*.h) on every backend,
+#                             ASan+UBSan+LSan, G_DEBUG=fatal-criticals
+#   make check-foreign-valgrind  the runner without sanitizers, under
+#                             valgrind (all but FOREIGN_VALGRIND_EXCLUDE)
+#   make foreign-runner       only build build/foreign/rwsloop/capi-tests;
+#                             run one test: build/foreign/rwsloop/capi-tests
+#                             -v foreign_glib_cancel
+#   make install-foreign-plugins / uninstall-foreign-plugins
+#                             (install-plugins runs them, mk/plugins.mk)
+#   make foreign-oracle       by hand, root: the libev and glib tests against
+#                             real lws 4.3.5 (informative: it fails several)
+#   make compare-evlib-uv     by hand, root: the libuv tests' callback traces
+#                             against real lws 4.3.5 and 4.1.6
+#
+# The normal capi builds (mk/capi.mk) leave capi-tests/test-foreign-*.c out:
+# only this runner links the loop libraries. It is built from a staged copy
+# of the runner, the suite and the backend files with a generated
+# test-list.h that includes test-list-foreign-<name>.h for each backend.
+
+# The backends, each with plugins/<name>, capi-tests/test-foreign-<name>.c,
+# capi-tests/test-list-foreign-<name>.h and c-examples/foreign-<name>.c.
+# libevent before libev: see FOREIGN_ALL_LIBS.
+FOREIGN_BACKENDS := uv event ev glib sdevent
+# uloop: once capi-tests/test-foreign-uloop.c uses FOREIGN_SUITE_TESTS, add
+# `uloop` to the line above and give it, in mk/uloop.mk, FOREIGN_CFLAGS_uloop,
+# FOREIGN_LIBS_uloop, FOREIGN_NEEDED_uloop and the targets
+# foreign-deps-uloop and foreign-plugin-uloop (its libubox is built there).
+
+# Other test files of this runner that are not a backend's: for each x,
+# capi-tests/test-foreign-<x>.c and test-list-foreign-<x>.h, built with
+# every backend's libraries and -DRWSLOOP_CAPI_FOREIGN
+# -DRWSLOOP_CAPI_FOREIGN_UV_EVENT. (signal: add it here once
+# test-foreign-signal.c is ready.)
+FOREIGN_EXTRA :=
+
+# Per backend: pkg-config module (or FOREIGN_CFLAGS_/FOREIGN_LIBS_), the
+# Debian package to install, and the library its plugin must NEED.
+FOREIGN_PKG_uv := libuv
+FOREIGN_PKG_event := libevent
+FOREIGN_PKG_glib := glib-2.0
+FOREIGN_PKG_sdevent := libsystemd
+FOREIGN_LIBS_ev := -lev
+FOREIGN_DEB_uv := libuv1-dev
+FOREIGN_DEB_event := libevent-dev
+FOREIGN_DEB_ev := libev-dev
+FOREIGN_DEB_glib := libglib2.0-dev
+FOREIGN_DEB_sdevent := libsystemd-dev
+FOREIGN_NEEDED_uv := libuv
+FOREIGN_NEEDED_event := libevent
+FOREIGN_NEEDED_ev := libev
+FOREIGN_NEEDED_glib := libglib-2.0
+FOREIGN_NEEDED_sdevent := libsystemd
+
+# Scenarios left out of the valgrind run (it runs every other scenario on
+# every backend): the 500 connections, which under valgrind take minutes;
+# they run under ASan in check-foreign. An extended regexp on the scenario.
+FOREIGN_VALGRIND_EXCLUDE := destroy_500
+
+FOREIGN_OUT := $(BUILD)/foreign
+FOREIGN_TARGET_DIR := $(TOP)/target/plugins
+foreign_file = librwsloop-evlib_$(1).so
+# compile and link flags of one backend (pkg-config runs in the recipe)
+foreign_cflags = $(FOREIGN_CFLAGS_$(1)) \
+	$(if $(FOREIGN_PKG_$(1)),$$(pkg-config --cflags $(FOREIGN_PKG_$(1))))
+foreign_libs = $(FOREIGN_LIBS_$(1)) \
+	$(if $(FOREIGN_PKG_$(1)),$$(pkg-config --libs $(FOREIGN_PKG_$(1))))
+FOREIGN_ENV = env -u RWSLOOP_EVLIB_DIR G_DEBUG=fatal-criticals \
+	ASAN_OPTIONS=$(CAPI_ASAN_OPTIONS) UBSAN_OPTIONS=$(CAPI_UBSAN_OPTIONS)
+FOREIGN_VALGRIND := valgrind -q --error-exitcode=1 --leak-check=full \
+	--errors-for-leak-kinds=definite --show-leak-kinds=definite
+FOREIGN_VALGRIND_ENV = env -u RWSLOOP_EVLIB_DIR G_SLICE=always-malloc \
+	G_DEBUG=fatal-criticals CAPI_TIMEOUT_MULT=$(CAPI_VALGRIND_MULT)
+
+.PHONY: foreign-deps foreign-plugins foreign-lint foreign-needed \
+	foreign-examples foreign-list-check foreign-runner check-foreign \
+	check-foreign-valgrind install-foreign-plugins \
+	uninstall-foreign-plugins foreign-oracle compare-evlib-uv
+
+# ---- the loop libraries and the plugins ----
+
+foreign-deps: $(addprefix foreign-deps-,$(FOREIGN_BACKENDS))
+
+# A backend's library must be there: fail early, saying what to install.
+foreign-deps-%:
+	@if [ -n "$(FOREIGN_PKG_$*)" ]; then \
+		pkg-config --exists $(FOREIGN_PKG_$*); \
+	else \
+		echo 'int main(void) { return 0; }' | $(CAPI_CC) -x c - -o /dev/null \
+			$(FOREIGN_LIBS_$*) 2>/dev/null; \
+	fi || { echo "foreign: the $* library is missing (apt-get install $(FOREIGN_DEB_$*), or make deps)"; \
+		exit 1; }
+
+# Copied, not linked, and replaced atomically (a running program may have
+# the old file mapped).
+foreign-plugin-%: lib foreign-deps-%
+	CARGO_TARGET_DIR=$(FOREIGN_TARGET_DIR) RWSLOOP_LIB_DIR=$(LIBDIR_BUILD) \
+		$(CARGO) build --release $(CARGOFLAGS) --manifest-path $(TOP)/plugins/$*/Cargo.toml
+	@cp -f $(FOREIGN_TARGET_DIR)/release/librwsloop_evlib_$*.so \
+		$(LIBDIR_BUILD)/.$(call foreign_file,$*).tmp
+	@mv -f $(LIBDIR_BUILD)/.$(call foreign_file,$*).tmp \
+		$(LIBDIR_BUILD)/$(call foreign_file,$*)
+
+foreign-plugins: $(addprefix foreign-plugin-,$(FOREIGN_BACKENDS))
+
+# The plugin crates are workspaces of their own: `make fmt` and `make
+# clippy` do not reach them.
+foreign-lint: lib foreign-deps
+	@for b in $(FOREIGN_BACKENDS); do \
+		(cd $(TOP)/plugins/$$b && $(CARGO) fmt -- --check) || exit 1; \
+		CARGO_TARGET_DIR=$(FOREIGN_TARGET_DIR) RWSLOOP_LIB_DIR=$(LIBDIR_BUILD) \
+			$(CARGO) clippy --release $(CARGOFLAGS) \
+			--manifest-path $(TOP)/plugins/$$b/Cargo.toml -- -D warnings || exit 1; \
+	done
+
+# Each plugin needs librwsloop.so.0 and its loop library; librwsloop.so
+# needs none of the loop libraries.
+FOREIGN_EMPTY :=
+FOREIGN_SPACE := $(FOREIGN_EMPTY) $(FOREIGN_EMPTY)
+FOREIGN_LOOP_LIBS_RE = $(subst $(FOREIGN_SPACE),|,$(strip \
+	$(foreach b,$(FOREIGN_BACKENDS),$(FOREIGN_NEEDED_$(b)))))
+define foreign_check_needed
+	needed=$$(readelf -d $(LIBDIR_BUILD)/$(call foreign_file,$(1)) | \
+		sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'); \
+	echo "$$needed" | grep -qx 'librwsloop\.so\.0' || { \
+		echo "foreign: $(call foreign_file,$(1)) does not need librwsloop.so.0"; exit 1; }; \
+	echo "$$needed" | grep -q '^$(FOREIGN_NEEDED_$(1))[-.]' || { \
+		echo "foreign: $(call foreign_file,$(1)) does not need $(FOREIGN_NEEDED_$(1))"; exit 1; };
+endef
+
+foreign-needed: foreign-plugins
+	@$(foreach b,$(FOREIGN_BACKENDS),$(call foreign_check_needed,$(b)))
+	@if readelf -d $(SO_BUILD) | grep -E '\(NEEDED\).*\[($(FOREIGN_LOOP_LIBS_RE))[-.]'; then \
+		echo "foreign: librwsloop.so links a loop library itself"; exit 1; fi
+	@echo "foreign-needed: ok ($(FOREIGN_BACKENDS))"
+
+# ---- c-examples/foreign-<name>.c: each must exit 0 by itself ----
+
+$(FOREIGN_OUT)/example-%: $(TOP)/c-examples/foreign-%.c $(CAPI_RWSLOOP_INC) | lib foreign-deps-%
+	@mkdir -p $(@D)
+	$(CAPI_CC) -std=gnu11 -g -O1 -Wall -Wextra -Werror $(CAPI_SAN) -I$(TOP)/include \
+		$(call foreign_cflags,$*) -o $@ $< \
+		-L$(LIBDIR_BUILD) -Wl,-rpath,$(LIBDIR_BUILD) -lrwsloop $(call foreign_libs,$*)
+
+foreign-examples: foreign-plugins $(addprefix $(FOREIGN_OUT)/example-,$(FOREIGN_BACKENDS))
+	@for b in $(FOREIGN_BACKENDS); do \
+		$(FOREIGN_ENV) timeout 60 $(FOREIGN_OUT)/example-$$b > $(FOREIGN_OUT)/example-$$b.log 2>&1 \
+			|| { cat $(FOREIGN_OUT)/example-$$b.log; \
+			     echo "foreign: c-examples/foreign-$$b.c failed"; exit 1; }; \
+		echo "c-examples/foreign-$$b.c: ran and exited 0 (ASan+UBSan+LSan)"; \
+	done
+
+# ---- the runner ----
+
+# What every build of the runner has besides the backend files.
+FOREIGN_CORE := runner.c trace.c task.h trace.h test-harness.c \
+	foreign-suite.h foreign-suite-service.h test-list-foreign-suite.h
+foreign_srcs = $(addprefix $(CAPI_DIR)/,$(FOREIGN_CORE)) \
+	$(foreach b,$(1),$(CAPI_DIR)/test-foreign-$(b).c $(CAPI_DIR)/test-list-foreign-$(b).h)
+
+# $(1): stage directory, $(2): backends. The generated test-list.h names
+# the suite on each backend (and each backend's own tests), and
+# harness_leak, which shows the leak checker is on.
+define foreign_stage
+	@mkdir -p $(1)
+	@rm -f $(1)/*.c $(1)/*.h
+	@cp $(call foreign_srcs,$(2)) $(1)/
+	@{ echo '/* generated by mk/foreign.mk */'; \
+	   echo '#include "test-list-foreign-suite.h"'; \
+	   $(foreach b,$(2),echo '#include "test-list-foreign-$(b).h"';) \
+	   echo 'X(harness_leak)'; } > $(1)/test-list.h
+	@touch $(1)/.stamp
+endef
+
+FOREIGN_STAGE := $(FOREIGN_OUT)/capi-src
+FOREIGN_RUNNER_FILES := $(FOREIGN_BACKENDS) $(FOREIGN_EXTRA)
+FOREIGN_ALL_CFLAGS = -DRWSLOOP_CAPI_FOREIGN -DRWSLOOP_CAPI_FOREIGN_UV_EVENT \
+	$(foreach b,$(FOREIGN_BACKENDS),$(call foreign_cflags,$(b)))
+# In FOREIGN_BACKENDS order, which has libevent before libev: Debian's libev
+# exports libevent's API too, and the first library that has a symbol wins.
+FOREIGN_ALL_LIBS = $(foreach b,$(FOREIGN_BACKENDS),$(call foreign_libs,$(b)))
+
+$(FOREIGN_STAGE)/.stamp: $(call foreign_srcs,$(FOREIGN_RUNNER_FILES))
+	$(call foreign_stage,$(@D),$(FOREIGN_RUNNER_FILES))
+
+# $(1): extra compiler flags (sanitizers or none)
+define foreign_build_rwsloop
+	@mkdir -p $(@D)
+	$(CAPI_CC) $(CAPI_CFLAGS) $(1) -DCAPI_IMPL_RWSLOOP -I$(TOP)/include \
+		$(FOREIGN_ALL_CFLAGS) -o $@ $(FOREIGN_STAGE)/*.c \
+		-L$(LIBDIR_BUILD) -Wl,-rpath,$(LIBDIR_BUILD) -lrwsloop $(FOREIGN_ALL_LIBS)
+endef
+
+$(FOREIGN_OUT)/rwsloop/capi-tests: $(FOREIGN_STAGE)/.stamp $(CAPI_RWSLOOP_INC) \
+		$(CAPI_LIB_STAMP) | foreign-deps
+	$(call foreign_build_rwsloop,$(CAPI_SAN))
+
+$(FOREIGN_OUT)/rwsloop-nosan/capi-tests: $(FOREIGN_STAGE)/.stamp $(CAPI_RWSLOOP_INC) \
+		$(CAPI_LIB_STAMP) | foreign-deps
+	$(call foreign_build_rwsloop,)
+
+foreign-runner: $(FOREIGN_OUT)/rwsloop/capi-tests
+
+# A backend file defines the suite's tests with FOREIGN_SUITE_TESTS(name)
+# and its list names them with FOREIGN_SUITE_LIST(name); any test of its
+# own (a CAPI_TEST in the file) is listed there as X(name), and back.
+foreign-list-check:
+	@for b in $(FOREIGN_BACKENDS); do \
+		src=$(CAPI_DIR)/test-foreign-$$b.c; list=$(CAPI_DIR)/test-list-foreign-$$b.h; \
+		grep -qx "FOREIGN_SUITE_TESTS($$b)" $$src || { \
+			echo "foreign: $$src does not say FOREIGN_SUITE_TESTS($$b)"; exit 1; }; \
+		grep -qx "FOREIGN_SUITE_LIST($$b)" $$list || { \
+			echo "foreign: $$list does not say FOREIGN_SUITE_LIST($$b)"; exit 1; }; \
+		defined=$$(sed -n 's/^CAPI_TEST(\([A-Za-z0-9_]*\).*/\1/p' $$src | sort); \
+		listed=$$(sed -n 's/^X(\([A-Za-z0-9_]*\))$$/\1/p' $$list | sort); \
+		[ "$$defined" = "$$listed" ] || { \
+			echo "foreign: the tests of $$src and $$list disagree (< defined, > listed):"; \
+			diff <(echo "$$defined") <(echo "$$listed"); exit 1; }; \
+	done; echo "foreign-list-check: ok ($(FOREIGN_BACKENDS))"
+
+# RWSLOOP_EVLIB_DIR stays unset: the plugins are found beside
+# librwsloop.so, as installed.
+check-foreign: foreign-lint foreign-needed foreign-examples foreign-list-check \
+		$(FOREIGN_OUT)/rwsloop/capi-tests
+	$(call capi_leak_check,check-foreign,$(FOREIGN_ENV) $(FOREIGN_OUT)/rwsloop/capi-tests)
+	$(FOREIGN_ENV) $(FOREIGN_OUT)/rwsloop/capi-tests
+
+check-foreign-valgrind: foreign-plugins $(FOREIGN_OUT)/rwsloop-nosan/capi-tests
+	@command -v valgrind >/dev/null || { echo "check-foreign-valgrind: valgrind is not installed"; exit 1; }
+	$(call capi_leak_check,check-foreign-valgrind,$(FOREIGN_VALGRIND_ENV) \
+		$(FOREIGN_VALGRIND) $(FOREIGN_OUT)/rwsloop-nosan/capi-tests)
+	@tests=$$($(FOREIGN_OUT)/rwsloop-nosan/capi-tests --list | cut -f 1 | grep '^foreign_' | \
+		grep -Ev '^foreign_[a-z]+_($(FOREIGN_VALGRIND_EXCLUDE))$$'); \
+	echo "check-foreign-valgrind: $$(echo $$tests | wc -w) tests, without $(FOREIGN_VALGRIND_EXCLUDE)"; \
+	$(FOREIGN_VALGRIND_ENV) $(FOREIGN_VALGRIND) $(FOREIGN_OUT)/rwsloop-nosan/capi-tests $$tests
+
+CHECK_TARGETS += check-foreign check-foreign-valgrind
+
+# ---- install ----
+
+install-foreign-plugins: foreign-plugins
+	install -d $(DESTDIR)$(LIBDIR)
+	@for b in $(FOREIGN_BACKENDS); do \
+		f=librwsloop-evlib_$$b.so; \
+		echo "install -m 0755 $$f $(DESTDIR)$(LIBDIR)/$$f"; \
+		install -m 0755 $(LIBDIR_BUILD)/$$f $(DESTDIR)$(LIBDIR)/$$f || exit 1; \
+	done
+
+uninstall-foreign-plugins:
+	rm -f $(foreach b,$(FOREIGN_BACKENDS),$(DESTDIR)$(LIBDIR)/$(call foreign_file,$(b)))
+
+PLUGIN_INSTALL_TARGETS += install-foreign-plugins
+PLUGIN_UNINSTALL_TARGETS += uninstall-foreign-plugins
+
+# ---- against real lws (by hand, root) ----
+#
+# Debian's lws loads its evlib plugins from a fixed path
+# (/usr/lib/x86_64-linux-gnu/libwebsockets-evlib_<name>.so, lws 4.1.6's
+# here), so the 4.3.5 runs bind-mount the 4.3.5 plugins from .oracle/ over
+# it in a private mount namespace (unshare -m). Informative: real lws fails
+# several scenarios (plugins/ev/README.md, plugins/README.md say which).
+
+FOREIGN_SYS_LIB := /usr/lib/x86_64-linux-gnu
+FOREIGN_STAGE41 := $(FOREIGN_OUT)/capi-src-lws41
+
+$(FOREIGN_OUT)/lws43/capi-tests: $(FOREIGN_STAGE)/.stamp | capi-oracle foreign-deps
+	@mkdir -p $(@D)
+	$(CAPI_CC) $(CAPI_CFLAGS) -DCAPI_IMPL_LWS43 -isystem $(ORACLE43_INC) \
+		$(FOREIGN_ALL_CFLAGS) -o $@ $(FOREIGN_STAGE)/*.c \
+		-L$(ORACLE43_LIB) -Wl,-rpath,$(ORACLE43_LIB) -lwebsockets $(FOREIGN_ALL_LIBS)
+
+# lws 4.1.6 has a plugin for libuv only here (and lacks some options).
+$(FOREIGN_STAGE41)/.stamp: $(call foreign_srcs,uv)
+	$(call foreign_stage,$(@D),uv)
+
+$(FOREIGN_OUT)/lws41/capi-tests: $(FOREIGN_STAGE41)/.stamp | capi-oracle foreign-deps-uv
+	@mkdir -p $(@D)
+	$(CAPI_CC) $(CAPI_CFLAGS) -DCAPI_IMPL_LWS41 $(call foreign_cflags,uv) \
+		-o $@ $(FOREIGN_STAGE41)/*.c -lwebsockets $(call foreign_libs,uv)
+
+foreign-oracle: $(FOREIGN_OUT)/lws43/capi-tests
+	-unshare -m sh -c 'mount --make-rprivate / && \
+		for n in ev glib; do mount --bind $(ORACLE43_LIB)/libwebsockets-evlib_$$n.so \
+			$(FOREIGN_SYS_LIB)/libwebsockets-evlib_$$n.so || exit 1; done && \
+		G_DEBUG=fatal-criticals $(FOREIGN_OUT)/lws43/capi-tests "foreign_ev_*" "foreign_glib_*"'
+
+# The script wants CAPI_OUT/{rwsloop,lws43,lws41}/capi-tests: the foreign
+# runner's three builds are laid out that way.
+compare-evlib-uv: foreign-plugin-uv $(FOREIGN_OUT)/rwsloop/capi-tests \
+		$(FOREIGN_OUT)/lws43/capi-tests $(FOREIGN_OUT)/lws41/capi-tests
+	bash $(TOP)/plugins/uv/compare-with-lws.sh $(FOREIGN_OUT) $(ORACLE43_LIB) \
+		$(FOREIGN_OUT)/compare
+
+# ---- the names these targets had before (plugin READMEs use them) ----
+
+.PHONY: evlib-uv evlib-event evlib2-plugins check-evlib-uv-event \
+	check-evlib-ev-glib-sd install-evlib2 uninstall-evlib2 evlib2-oracle
+evlib-uv: foreign-plugin-uv
+evlib-event: foreign-plugin-event
+evlib2-plugins: foreign-plugin-ev foreign-plugin-glib foreign-plugin-sdevent
+check-evlib-uv-event check-evlib-ev-glib-sd: check-foreign
+install-evlib2: install-foreign-plugins
+uninstall-evlib2: uninstall-foreign-plugins
+evlib2-oracle: foreign-oracle
