@@ -122,11 +122,11 @@ static void fs_timer_cb(lws_sorted_usec_list_t *sul)
 	if (fs.norder < (int)sizeof(fs.order) - 1)
 		fs.order[fs.norder++] = t->name;
 	trace_line("sul %c", t->name);
-	if (t->name == 'T') {
+	if (t->name == 'D') {
 		/* from inside a callback: Q 10, R 20, S 25 (cancelled), P 30 */
-		fs_arm(6, 'P', 30);
-		fs_arm(7, 'Q', 10);
-		fs_arm(2, 'R', 20);
+		fs_arm(5, 'P', 30);
+		fs_arm(6, 'Q', 10);
+		fs_arm(7, 'R', 20);
 		fs_arm(3, 'S', 25);
 		lws_sul_cancel(&fs.t[3].sul);
 	}
@@ -134,8 +134,8 @@ static void fs_timer_cb(lws_sorted_usec_list_t *sul)
 
 /* Suls fire in deadline order, never early, and a cancelled one never:
  * A 30, B 10, C 20, D 40 and E 25 (cancelled) from the application right
- * after lws_create_context, before its loop turns; then T, whose callback
- * schedules P 30, Q 10, R 20 and S 25 (cancelled). A cancelled sul would
+ * after lws_create_context, before its loop turns; then, from D's
+ * callback, P 30, Q 10, R 20 and S 25 (cancelled). A cancelled sul would
  * have fired before the next later one did. */
 FS_SCENARIO void fs_timers(void)
 {
@@ -148,18 +148,13 @@ FS_SCENARIO void fs_timers(void)
 	fs_arm(3, 'E', 25);
 	fs_arm(4, 'D', 40);
 	lws_sul_cancel(&fs.t[3].sul);
-	FS_ITERATE_UNTIL(fs.t[4].fired, 3000);
+	FS_ITERATE_UNTIL(fs.t[5].fired, 3000);
 	ASSERT_EQ(fs.inits, 1);
-	ASSERT_STR_EQ(fs.order, "BCAD");
-	ASSERT_EQ(fs.t[3].fired, 0);
-
-	trace_line("-- T 1, which schedules P 30, Q 10, R 20, S 25; cancels S");
-	fs_arm(5, 'T', 1);
-	FS_ITERATE_UNTIL(fs.t[6].fired, 3000);
-	ASSERT_STR_EQ(fs.order, "BCADTQRP");
+	ASSERT_STR_EQ(fs.order, "BCADQRP");
 	ASSERT_EQ(fs.t[3].fired, 0);
 	ASSERT_EQ(fs.sul_early, 0);
 	fs_ticks_on(2);
+	ASSERT_STR_EQ(fs.order, "BCADQRP");
 
 	fs_destroy();
 	fs_end();
@@ -183,9 +178,10 @@ FS_SCENARIO void fs_sul_from_app(int from_cb)
 		lws_sul_schedule(fs.cx, 0, &fs.sul_app, fs_sul_app, FS_MS(20));
 	}
 	FS_ITERATE_UNTIL(fs.sul_app_fired || fs_ticks() >= guard, 5000);
-	printf("sul fired %lld us after it was due, at tick %d (guard %d)\n",
-	       fs.sul_app_fired_at - fs.sul_app_due, fs.sul_app_fired_tick,
-	       guard);
+	if (fs.sul_app_fired)
+		printf("sul fired %lld us after it was due, at tick %d "
+		       "(guard %d)\n", fs.sul_app_fired_at - fs.sul_app_due,
+		       fs.sul_app_fired_tick, guard);
 	ASSERT_EQ(fs.sul_app_fired, 1);
 	ASSERT_LT(fs.sul_app_fired_tick, guard);
 	if (from_cb)
@@ -276,8 +272,7 @@ FS_SCENARIO void fs_timeout(void)
 	ASSERT_NULL(fs.wsi[0]);
 	ASSERT_NOT_NULL(fs.wsi[1]);
 	ASSERT_GE(fs.closed_at[0] - fs.timeout_set_at, 950 * 1000);
-	ASSERT_TRUE(fs_sees_eof(a, 2000));
-	close(a);
+	fs_expect_eof(a);
 
 	/* the other one still echoes */
 	ASSERT_EQ(send(b, &x, 1, MSG_NOSIGNAL), 1);
@@ -288,8 +283,7 @@ FS_SCENARIO void fs_timeout(void)
 	ASSERT_EQ(fs.closed, 1);
 
 	fs_destroy();
-	ASSERT_TRUE(fs_sees_eof(b, 2000));
-	close(b);
+	fs_expect_eof(b);
 	fs_end();
 	ASSERT_EQ(fs.closed, 2);
 }
@@ -327,8 +321,7 @@ FS_SCENARIO void fs_writable_coalesce(void)
 	ASSERT_EQ(fs.closed, 0);
 
 	fs_destroy();
-	ASSERT_TRUE(fs_sees_eof(fd, 2000));
-	close(fd);
+	fs_expect_eof(fd);
 	fs_end();
 }
 

@@ -19,7 +19,7 @@
 #define FOREIGN_SCENARIOS(S, b)                                             \
 	S(b, echo, 0, fs_echo())                                            \
 	S(b, timers, 0, fs_timers())                                        \
-	S(b, sul_from_app_code, 0, fs_sul_from_app(0))                      \
+	S(b, sul_from_app_code, CAPI_NEEDS_43, fs_sul_from_app(0))                      \
 	S(b, sul_from_app_callback, CAPI_NEEDS_43, fs_sul_from_app(1))      \
 	S(b, cancel, 0, fs_cancel())                                        \
 	S(b, timeout, 0, fs_timeout())                                      \

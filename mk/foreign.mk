@@ -10,8 +10,9 @@
 #                             the foreign runner: the one suite
 #                             (capi-tests/foreign-suite*.h) on every backend,
 #                             ASan+UBSan+LSan, G_DEBUG=fatal-criticals
-#   make check-foreign-valgrind  the runner without sanitizers, under
-#                             valgrind (all but FOREIGN_VALGRIND_EXCLUDE)
+#   make check-foreign-valgrind  the same runner built without sanitizers,
+#                             every test under valgrind (definite leaks
+#                             are errors; about a minute)
 #   make foreign-runner       only build build/foreign/rwsloop/capi-tests;
 #                             run one test: build/foreign/rwsloop/capi-tests
 #                             -v foreign_glib_cancel
@@ -60,11 +61,6 @@ FOREIGN_NEEDED_event := libevent
 FOREIGN_NEEDED_ev := libev
 FOREIGN_NEEDED_glib := libglib-2.0
 FOREIGN_NEEDED_sdevent := libsystemd
-
-# Scenarios left out of the valgrind run (it runs every other scenario on
-# every backend): the 500 connections, which under valgrind take minutes;
-# they run under ASan in check-foreign. An extended regexp on the scenario.
-FOREIGN_VALGRIND_EXCLUDE := destroy_500
 
 FOREIGN_OUT := $(BUILD)/foreign
 FOREIGN_TARGET_DIR := $(TOP)/target/plugins
@@ -238,10 +234,7 @@ check-foreign-valgrind: foreign-plugins $(FOREIGN_OUT)/rwsloop-nosan/capi-tests
 	@command -v valgrind >/dev/null || { echo "check-foreign-valgrind: valgrind is not installed"; exit 1; }
 	$(call capi_leak_check,check-foreign-valgrind,$(FOREIGN_VALGRIND_ENV) \
 		$(FOREIGN_VALGRIND) $(FOREIGN_OUT)/rwsloop-nosan/capi-tests)
-	@tests=$$($(FOREIGN_OUT)/rwsloop-nosan/capi-tests --list | cut -f 1 | grep '^foreign_' | \
-		grep -Ev '^foreign_[a-z]+_($(FOREIGN_VALGRIND_EXCLUDE))$$'); \
-	echo "check-foreign-valgrind: $$(echo $$tests | wc -w) tests, without $(FOREIGN_VALGRIND_EXCLUDE)"; \
-	$(FOREIGN_VALGRIND_ENV) $(FOREIGN_VALGRIND) $(FOREIGN_OUT)/rwsloop-nosan/capi-tests $$tests
+	$(FOREIGN_VALGRIND_ENV) $(FOREIGN_VALGRIND) $(FOREIGN_OUT)/rwsloop-nosan/capi-tests
 
 CHECK_TARGETS += check-foreign check-foreign-valgrind
 
