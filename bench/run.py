@@ -40,7 +40,7 @@ MODES = {
         cancel_lat_reps=3, cancel_floods=3, cancel_cap=5,
         timer_counts=[10**3, 10**4, 10**5, 10**6],
         timer_reps=3, timer_spread_us=1000000, timer_cap=15, idle_s=10, tick_s=2,
-        foreign_n=1000, foreign_reps=4),
+        foreign_n=1000, foreign_reps=6),
     "quick": dict(
         echo_ns=[10, 100, 1000], echo_reps=1, warmup=150, measure=400,
         big_reps=1, idle_bg=2000, idle_reps=1, mem_ns=[1000, 2000],
