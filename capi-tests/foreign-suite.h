@@ -565,6 +565,8 @@ static void *fs_client_thread(void *arg)
 	     waited++)
 		usleep(1000);
 	c->cancel_base = atomic_load(&fs.cancelled);
+	/* done first: a loop woken by the cancel must find it set */
+	atomic_store(&c->done, 1);
 	lws_cancel_service(fs.cx);
 out:
 	if (c->close_when_done) {

@@ -22,14 +22,6 @@
 
 #define FL_OPTION LWS_SERVER_OPTION_LIBEVENT
 #define FL_SERVICE_RETURNS 0
-/* rx_flow: after the application resumes rx from its own code, libevent
- * (no hook before its wait) reports the descriptor before rwsloop's next
- * lws_service_adjust_timeout; rwsloop then delivers the new input ahead of
- * what it held while paused, and drops the held bytes at the hang-up
- * (core: src/roles/raw.rs read_socket / deliver_pending). */
-#define FL_KNOWN_GAPS                                                       \
-	{ "rx_flow", "held input overtaken by new input, then lost at the "  \
-		     "hang-up (test-foreign-event.c says more)" },
 
 static struct event_base *fl_base;
 static struct event *fl_tick;

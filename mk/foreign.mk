@@ -40,9 +40,9 @@ FOREIGN_BACKENDS := uv event ev glib sdevent
 # Other test files of this runner that are not a backend's: for each x,
 # capi-tests/test-foreign-<x>.c and test-list-foreign-<x>.h, built with
 # every backend's libraries and -DRWSLOOP_CAPI_FOREIGN
-# -DRWSLOOP_CAPI_FOREIGN_UV_EVENT. signal (test-foreign-signal.c): add it
-# here once that file is committed.
-FOREIGN_EXTRA :=
+# -DRWSLOOP_CAPI_FOREIGN_UV_EVENT (signal: the signal watchers of each
+# backend).
+FOREIGN_EXTRA := signal
 
 # Per backend: pkg-config module (or FOREIGN_CFLAGS_/FOREIGN_LIBS_), the
 # Debian package to install, and the library its plugin must NEED.
@@ -185,7 +185,8 @@ FOREIGN_ALL_CFLAGS = -DRWSLOOP_CAPI_FOREIGN -DRWSLOOP_CAPI_FOREIGN_UV_EVENT \
 # exports libevent's API too, and the first library that has a symbol wins.
 FOREIGN_ALL_LIBS = $(foreach b,$(FOREIGN_BACKENDS),$(call foreign_libs,$(b)))
 
-$(FOREIGN_STAGE)/.stamp: $(call foreign_srcs,$(FOREIGN_RUNNER_FILES))
+# (this file too: it says which files are staged)
+$(FOREIGN_STAGE)/.stamp: $(call foreign_srcs,$(FOREIGN_RUNNER_FILES)) $(TOP)/mk/foreign.mk
 	$(call foreign_stage,$(@D),$(FOREIGN_RUNNER_FILES))
 
 # $(1): extra compiler flags (sanitizers or none)
@@ -208,20 +209,23 @@ foreign-runner: $(FOREIGN_OUT)/rwsloop/capi-tests
 
 # A backend file defines the suite's tests with FOREIGN_SUITE_TESTS(name)
 # and its list names them with FOREIGN_SUITE_LIST(name); any test of its
-# own (a CAPI_TEST in the file) is listed there as X(name), and back.
+# own, or of an extra file (a CAPI_TEST), is listed there as X(name), and
+# back.
 foreign-list-check:
-	@for b in $(FOREIGN_BACKENDS); do \
+	@for b in $(FOREIGN_RUNNER_FILES); do \
 		src=$(CAPI_DIR)/test-foreign-$$b.c; list=$(CAPI_DIR)/test-list-foreign-$$b.h; \
-		grep -qx "FOREIGN_SUITE_TESTS($$b)" $$src || { \
-			echo "foreign: $$src does not say FOREIGN_SUITE_TESTS($$b)"; exit 1; }; \
-		grep -qx "FOREIGN_SUITE_LIST($$b)" $$list || { \
-			echo "foreign: $$list does not say FOREIGN_SUITE_LIST($$b)"; exit 1; }; \
+		if echo " $(FOREIGN_BACKENDS) " | grep -q " $$b "; then \
+			grep -qx "FOREIGN_SUITE_TESTS($$b)" $$src || { \
+				echo "foreign: $$src does not say FOREIGN_SUITE_TESTS($$b)"; exit 1; }; \
+			grep -qx "FOREIGN_SUITE_LIST($$b)" $$list || { \
+				echo "foreign: $$list does not say FOREIGN_SUITE_LIST($$b)"; exit 1; }; \
+		fi; \
 		defined=$$(sed -n 's/^CAPI_TEST(\([A-Za-z0-9_]*\).*/\1/p' $$src | sort); \
 		listed=$$(sed -n 's/^X(\([A-Za-z0-9_]*\))$$/\1/p' $$list | sort); \
 		[ "$$defined" = "$$listed" ] || { \
 			echo "foreign: the tests of $$src and $$list disagree (< defined, > listed):"; \
 			diff <(echo "$$defined") <(echo "$$listed"); exit 1; }; \
-	done; echo "foreign-list-check: ok ($(FOREIGN_BACKENDS))"
+	done; echo "foreign-list-check: ok ($(FOREIGN_RUNNER_FILES))"
 
 # Every test of a runner by name, so that tests flagged CAPI_MANUAL (which
 # run only when named) run too; not the harness's own.
@@ -278,7 +282,7 @@ $(FOREIGN_OUT)/lws43/capi-tests: $(FOREIGN_STAGE)/.stamp | capi-oracle foreign-d
 		-L$(ORACLE43_LIB) -Wl,-rpath,$(ORACLE43_LIB) -lwebsockets $(FOREIGN_ALL_LIBS)
 
 # lws 4.1.6 has a plugin for libuv only here (and lacks some options).
-$(FOREIGN_STAGE41)/.stamp: $(call foreign_srcs,uv)
+$(FOREIGN_STAGE41)/.stamp: $(call foreign_srcs,uv) $(TOP)/mk/foreign.mk
 	$(call foreign_stage,$(@D),uv)
 
 $(FOREIGN_OUT)/lws41/capi-tests: $(FOREIGN_STAGE41)/.stamp | capi-oracle foreign-deps-uv
