@@ -32,10 +32,10 @@
 # capi-tests/test-list-foreign-<name>.h and c-examples/foreign-<name>.c.
 # libevent before libev: see FOREIGN_ALL_LIBS.
 FOREIGN_BACKENDS := uv event ev glib sdevent
-# uloop: once capi-tests/test-foreign-uloop.c uses FOREIGN_SUITE_TESTS, add
-# `uloop` to the line above and give it, in mk/uloop.mk, FOREIGN_CFLAGS_uloop,
-# FOREIGN_LIBS_uloop, FOREIGN_NEEDED_uloop and the targets
-# foreign-deps-uloop and foreign-plugin-uloop (its libubox is built there).
+# uloop: once capi-tests/test-foreign-uloop.c says FOREIGN_SUITE_TESTS(uloop)
+# and test-list-foreign-uloop.h FOREIGN_SUITE_LIST(uloop), add `uloop` to
+# the line above; its entries below are ready (mk/uloop.mk builds libubox
+# and the plugin).
 
 # Other test files of this runner that are not a backend's: for each x,
 # capi-tests/test-foreign-<x>.c and test-list-foreign-<x>.h, built with
@@ -61,6 +61,15 @@ FOREIGN_NEEDED_event := libevent
 FOREIGN_NEEDED_ev := libev
 FOREIGN_NEEDED_glib := libglib-2.0
 FOREIGN_NEEDED_sdevent := libsystemd
+# uloop: libubox is built into $(LIBUBOX_PREFIX) by mk/uloop.mk, which also
+# builds the plugin (its crate finds libubox through RWSLOOP_LIBUBOX_DIR).
+FOREIGN_CFLAGS_uloop = -I$(LIBUBOX_PREFIX)/include
+FOREIGN_LIBS_uloop = -L$(LIBUBOX_PREFIX)/lib -Wl,-rpath,$(LIBUBOX_PREFIX)/lib -lubox
+FOREIGN_CARGO_ENV_uloop = RWSLOOP_LIBUBOX_DIR=$(LIBUBOX_PREFIX)
+FOREIGN_DEB_uloop := libubox (make libubox)
+FOREIGN_NEEDED_uloop := libubox
+foreign-deps-uloop: libubox ;
+foreign-plugin-uloop: evlib-uloop ;
 
 FOREIGN_OUT := $(BUILD)/foreign
 FOREIGN_TARGET_DIR := $(TOP)/target/plugins
@@ -99,7 +108,7 @@ foreign-deps-%:
 # Copied, not linked, and replaced atomically (a running program may have
 # the old file mapped).
 foreign-plugin-%: lib foreign-deps-%
-	CARGO_TARGET_DIR=$(FOREIGN_TARGET_DIR) RWSLOOP_LIB_DIR=$(LIBDIR_BUILD) \
+	$(FOREIGN_CARGO_ENV_$*) CARGO_TARGET_DIR=$(FOREIGN_TARGET_DIR) RWSLOOP_LIB_DIR=$(LIBDIR_BUILD) \
 		$(CARGO) build --release $(CARGOFLAGS) --manifest-path $(TOP)/plugins/$*/Cargo.toml
 	@cp -f $(FOREIGN_TARGET_DIR)/release/librwsloop_evlib_$*.so \
 		$(LIBDIR_BUILD)/.$(call foreign_file,$*).tmp
@@ -110,13 +119,15 @@ foreign-plugins: $(addprefix foreign-plugin-,$(FOREIGN_BACKENDS))
 
 # The plugin crates are workspaces of their own: `make fmt` and `make
 # clippy` do not reach them.
+define foreign_lint_one
+	(cd $(TOP)/plugins/$(1) && $(CARGO) fmt -- --check) && \
+	$(FOREIGN_CARGO_ENV_$(1)) CARGO_TARGET_DIR=$(FOREIGN_TARGET_DIR) \
+		RWSLOOP_LIB_DIR=$(LIBDIR_BUILD) $(CARGO) clippy --release $(CARGOFLAGS) \
+		--manifest-path $(TOP)/plugins/$(1)/Cargo.toml -- -D warnings &&
+endef
+
 foreign-lint: lib foreign-deps
-	@for b in $(FOREIGN_BACKENDS); do \
-		(cd $(TOP)/plugins/$$b && $(CARGO) fmt -- --check) || exit 1; \
-		CARGO_TARGET_DIR=$(FOREIGN_TARGET_DIR) RWSLOOP_LIB_DIR=$(LIBDIR_BUILD) \
-			$(CARGO) clippy --release $(CARGOFLAGS) \
-			--manifest-path $(TOP)/plugins/$$b/Cargo.toml -- -D warnings || exit 1; \
-	done
+	@$(foreach b,$(FOREIGN_BACKENDS),$(call foreign_lint_one,$(b))) true
 
 # Each plugin needs librwsloop.so.0 and its loop library; librwsloop.so
 # needs none of the loop libraries.
