@@ -21,14 +21,20 @@
 //!
 //! Watchers are keyed by wsi (its address is stable from `sock_accept` to
 //! `destroy_wsi`), one per descriptor, and removed at `wsi_logical_close`,
-//! while the descriptor is still open.
+//! while the descriptor is still open. A library that copes badly with
+//! many watchers ([`Loop::MULTIPLEX`]) gets only one instead: the guest
+//! keeps the descriptors in an epoll set of its own (mux.rs), the library
+//! watches that set's descriptor, and each time it is readable every ready
+//! descriptor is serviced in one go.
 //!
 //! Time. rwsloop runs its scheduled events (suls) only from its service
 //! calls, so the guest keeps one timer of the loop armed for the next one:
-//! re-armed after every descriptor it serviced, every time the timer fires,
-//! and, where the library has a "before waiting" hook, once per loop
-//! iteration (so a sul the program schedules from its own callbacks is seen
-//! at once; without the hook rwsloop's wake descriptor nudges the loop).
+//! re-armed after every descriptor (or batch of them) it serviced, every
+//! time the timer fires, and, where the library has a "before waiting"
+//! hook, once per loop iteration (so a sul the program schedules from its
+//! own callbacks is seen at once; without the hook rwsloop's wake
+//! descriptor nudges the loop). The library's timer is only touched when
+//! the deadline really moves ([`Guest::arm`]).
 //!
 //! Whose loop. With a foreign loop the guest only adds and removes its own
 //! watchers: `run_pt` does not run the program's loop, and no signal is
@@ -41,6 +47,8 @@
 
 #[path = "lws.rs"]
 mod lws;
+#[path = "mux.rs"]
+mod mux;
 
 use lws::*;
 // What a plugin takes from here; no plugin uses all of it.
@@ -104,7 +112,9 @@ pub trait Loop: Sized + 'static {
     /// the guest.
     fn io_free(&self, io: Self::Io);
     /// Fire the timer in `ms` milliseconds (0: as soon as possible);
-    /// negative: disarm it.
+    /// negative: disarm it. The guest calls it only when the deadline
+    /// moves; a library may fire it earlier on its own account (uloop
+    /// does), never later.
     fn timer(&self, ms: c_int);
     /// `run_pt` on a loop of our own (never called for a foreign one): run
     /// it (libev, sd-event: one iteration; libuv, libevent, glib: until
@@ -133,6 +143,14 @@ pub trait Loop: Sized + 'static {
     /// A caught signal with no `info.signal_cb`: make a running
     /// [`Loop::run`] return. Default: nothing.
     fn interrupt(&self) {}
+
+    /// One watcher for all descriptors instead of one each: the guest
+    /// keeps them in an epoll set of its own and asks [`Loop::io_new`] for
+    /// a single watcher, on that set's descriptor, for reading. For
+    /// libraries whose cost grows with the number of watchers (sd-event
+    /// dispatches one source per iteration, glib walks every source on
+    /// every iteration). Default: a watcher per descriptor.
+    const MULTIPLEX: bool = false;
 }
 
 // ---- the guest ----------------------------------------------------------
@@ -164,14 +182,49 @@ pub struct Guest<L: Loop> {
     armed_zero: Cell<bool>,
     /// `lws_service` on a foreign loop was already warned about
     warned: Cell<bool>,
+    /// what the library's timer was last set to
+    timer_at: Cell<Armed>,
+    /// MULTIPLEX only: the guest's epoll set (closed at destroy_pt), the
+    /// library's watcher on it, and which slot each member's token is
+    mux: RefCell<Option<mux::Mux>>,
+    hub: RefCell<Option<Box<Slot<L>>>>,
+    tokens: RefCell<HashMap<u64, usize>>,
+    /// the next slot's token (never reused, so a stale one finds nothing)
+    next_token: Cell<u64>,
 }
 
-/// One watched descriptor.
+/// The state of the library's timer as the guest set it.
+#[derive(Clone, Copy, PartialEq)]
+enum Armed {
+    /// not known (not set yet, or it fired): set it whatever is wanted
+    Unknown,
+    Off,
+    /// due at this time (µs, CLOCK_MONOTONIC)
+    At(i64),
+}
+
+fn monotonic_us() -> i64 {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: a valid out-pointer; CLOCK_MONOTONIC always exists.
+    unsafe { libc::clock_gettime(libc::CLOCK_MONOTONIC, &mut ts) };
+    // (both i64 on the LP64 targets the ABI checks in lws.rs allow)
+    ts.tv_sec * 1_000_000 + ts.tv_nsec / 1000
+}
+
+/// One watched descriptor (or, MULTIPLEX, the epoll set: the hub).
 pub struct Slot<L: Loop> {
     guest: *const Guest<L>,
     fd: c_int,
     events: Cell<c_short>,
+    /// the library's watcher; None for a member of the epoll set
     io: Option<L::Io>,
+    /// MULTIPLEX: the epoll data of this member
+    token: u64,
+    /// this is the watcher on the epoll set
+    hub: bool,
 }
 
 impl<L: Loop> Guest<L> {
@@ -204,7 +257,97 @@ impl<L: Loop> Guest<L> {
             ms
         };
         self.armed_zero.set(ms == 0);
-        self.lp.timer(ms);
+        self.arm(ms);
+    }
+
+    /// Set the library's timer for `ms` from now (negative: off), unless
+    /// it is set for that already. rwsloop answers in whole milliseconds
+    /// from now, so the same next event gives a deadline that wanders
+    /// within a millisecond from one call to the next: a deadline already
+    /// set is kept when it is at most a millisecond earlier than the new
+    /// one (never later). Re-arming costs a system call in some libraries
+    /// (sd-event's timerfd) and wakes the loop in others (glib).
+    fn arm(&self, ms: c_int) {
+        let want = if ms < 0 {
+            Armed::Off
+        } else {
+            Armed::At(monotonic_us() + i64::from(ms) * 1000)
+        };
+        let keep = match (self.timer_at.get(), want) {
+            (Armed::Off, Armed::Off) => true,
+            (Armed::At(cur), Armed::At(new)) => cur <= new && new - cur < 1000,
+            _ => false,
+        };
+        if !keep {
+            self.timer_at.set(want);
+            self.lp.timer(ms);
+        }
+    }
+
+    /// Service one ready descriptor.
+    fn service(&self, fd: c_int, events: c_short, revents: c_short) {
+        let mut pfd = LwsPollfd {
+            fd,
+            events,
+            revents,
+        };
+        // SAFETY: callers check `dead`: the context is alive.
+        unsafe { lws_service_fd(self.cx, &mut pfd) };
+    }
+
+    /// MULTIPLEX: the epoll set is readable: service every member that is
+    /// ready (up to a batch; the rest keep the set readable).
+    fn service_ready(&self) {
+        let mut ready = [mux::Ready {
+            token: 0,
+            revents: 0,
+        }; mux::BATCH];
+        let n = match &*self.mux.borrow() {
+            Some(m) => m.ready(&mut ready),
+            None => return,
+        };
+        for r in &ready[..n] {
+            if self.dead.get() {
+                return;
+            }
+            // Servicing the ones before may have closed this one or
+            // changed what it waits for: look it up again.
+            let Some((fd, events)) = self.member(r.token) else {
+                continue;
+            };
+            let revents = r.revents & (events | POLLERR | POLLHUP);
+            if events != 0 && revents != 0 {
+                self.service(fd, events, revents);
+            }
+        }
+    }
+
+    /// The descriptor and wanted events of the slot with `token`.
+    fn member(&self, token: u64) -> Option<(c_int, c_short)> {
+        let key = *self.tokens.borrow().get(&token)?;
+        let slots = self.slots.borrow();
+        let slot = slots.get(&key)?;
+        Some((slot.fd, slot.events.get()))
+    }
+
+    /// Remove every watcher of ours from the loop and close the epoll set
+    /// (the members leave it with it). The guest is dead already.
+    fn release_watchers(&self) {
+        let slots = std::mem::take(&mut *self.slots.borrow_mut());
+        let hub = self.hub.borrow_mut().take();
+        for mut slot in slots.into_values().chain(hub) {
+            if let Some(io) = slot.io.take() {
+                self.lp.io_free(io);
+            }
+        }
+        self.tokens.borrow_mut().clear();
+        drop(self.mux.borrow_mut().take());
+    }
+
+    fn new_token(&self) -> u64 {
+        let t = self.next_token.get();
+        self.next_token.set(t + 1);
+        t
     }
 }
 
@@ -251,7 +394,8 @@ unsafe fn hold<L: Loop>(p: *const Guest<L>) -> Option<Rc<Guest<L>>> {
 
 // ---- callbacks from the loop ------------------------------------------------
 
-/// A watched descriptor is ready: service it, then re-arm the timer.
+/// A watched descriptor is ready: service it (the epoll set of a
+/// MULTIPLEX guest: every member that is ready), then re-arm the timer.
 ///
 /// # Safety
 /// `slot` is the pointer given to [`Loop::io_new`], for a live watcher.
@@ -260,9 +404,9 @@ pub unsafe fn fd_ready<L: Loop>(slot: *const c_void, revents: c_short) {
         // Copy out what is needed: servicing may close the wsi and free
         // its slot.
         // SAFETY: caller contract.
-        let (gp, fd, events) = unsafe {
+        let (gp, fd, events, hub) = unsafe {
             let s = &*(slot as *const Slot<L>);
-            (s.guest, s.fd, s.events.get())
+            (s.guest, s.fd, s.events.get(), s.hub)
         };
         // SAFETY: a live slot's guest is alive.
         let Some(g) = (unsafe { hold(gp) }) else {
@@ -277,18 +421,17 @@ pub unsafe fn fd_ready<L: Loop>(slot: *const c_void, revents: c_short) {
                 return;
             }
         }
-        let mut pfd = LwsPollfd {
-            fd,
-            events,
-            revents,
-        };
-        // SAFETY: the context is alive while the guest is not dead.
-        unsafe { lws_service_fd(g.cx, &mut pfd) };
+        if hub {
+            g.service_ready();
+        } else {
+            g.service(fd, events, revents);
+        }
         g.rearm();
     })
 }
 
-/// The guest's timer fired.
+/// The guest's timer fired (a one-shot: the library's timer is off now,
+/// or, glib, set for a time that has passed).
 ///
 /// # Safety
 /// `guest` is the pointer given to [`Loop::start`].
@@ -296,6 +439,7 @@ pub unsafe fn timer_fired<L: Loop>(guest: *const c_void) {
     guard("timer_fired", (), || {
         // SAFETY: the timer exists only while the guest does.
         if let Some(g) = unsafe { hold(guest as *const Guest<L>) } {
+            g.timer_at.set(Armed::Unknown);
             g.rearm();
         }
     })
@@ -306,7 +450,12 @@ pub unsafe fn timer_fired<L: Loop>(guest: *const c_void) {
 /// # Safety
 /// `guest` is the pointer given to [`Loop::start`].
 pub unsafe fn before_wait<L: Loop>(guest: *const c_void) {
-    timer_fired::<L>(guest)
+    guard("before_wait", (), || {
+        // SAFETY: the hook exists only while the guest does.
+        if let Some(g) = unsafe { hold(guest as *const Guest<L>) } {
+            g.rearm();
+        }
+    })
 }
 
 /// A signal watcher of an own loop ([`Loop::watch_signals`]) fired:
@@ -404,9 +553,17 @@ unsafe extern "C" fn init_pt<L: Loop>(
             primed: Cell::new(false),
             armed_zero: Cell::new(false),
             warned: Cell::new(false),
+            timer_at: Cell::new(Armed::Unknown),
+            mux: RefCell::new(None),
+            hub: RefCell::new(None),
+            tokens: RefCell::new(HashMap::new()),
+            next_token: Cell::new(1),
         });
         let raw = Rc::as_ptr(&g) as *const c_void;
         let mut started = g.lp.start(raw);
+        if started.is_ok() && L::MULTIPLEX {
+            started = start_hub(&g);
+        }
         if started.is_ok() && g.own {
             // Never on the program's loop: its signals are its own.
             started = g.lp.watch_signals(raw, options);
@@ -414,17 +571,38 @@ unsafe extern "C" fn init_pt<L: Loop>(
         if let Err(why) = started {
             log_err(&format!("evlib {name}: {why}"));
             g.dead.set(true);
+            g.release_watchers();
             g.lp.shutdown();
             return -1;
         }
         // Run protocol init and the first due events as soon as the loop
         // turns.
         g.armed_zero.set(true);
-        g.lp.timer(0);
+        g.arm(0);
         // SAFETY: the area checked above; the guest's reference moves in.
         unsafe { (*area).guest = Rc::into_raw(g) as *const c_void };
         0
     })
+}
+
+/// MULTIPLEX: open the epoll set and have the library watch it.
+fn start_hub<L: Loop>(g: &Rc<Guest<L>>) -> Result<(), String> {
+    let m = mux::Mux::new().map_err(|e| format!("epoll_create1: {e}"))?;
+    let mut hub = Box::new(Slot {
+        guest: Rc::as_ptr(g),
+        fd: m.fd(),
+        events: Cell::new(POLLIN),
+        io: None,
+        token: 0,
+        hub: true,
+    });
+    *g.mux.borrow_mut() = Some(m);
+    let sp = &*hub as *const Slot<L> as *const c_void;
+    let io = g.lp.io_new(hub.fd, sp)?;
+    g.lp.io_events(&io, POLLIN);
+    hub.io = Some(io);
+    *g.hub.borrow_mut() = Some(hub);
+    Ok(())
 }
 
 /// Start tracking a new descriptor (listener, accepted, adopted, the wake).
@@ -442,9 +620,16 @@ unsafe fn attach<L: Loop>(g: &Rc<Guest<L>>, wsi: *mut Lws) -> Result<(), String>
         fd,
         events: Cell::new(0),
         io: None,
+        token: g.new_token(),
+        hub: false,
     });
-    let sp = &*slot as *const Slot<L> as *const c_void;
-    slot.io = Some(g.lp.io_new(fd, sp)?);
+    if L::MULTIPLEX {
+        // Joins the epoll set when it is first wanted for something.
+        g.tokens.borrow_mut().insert(slot.token, wsi as usize);
+    } else {
+        let sp = &*slot as *const Slot<L> as *const c_void;
+        slot.io = Some(g.lp.io_new(fd, sp)?);
+    }
     g.slots.borrow_mut().insert(wsi as usize, slot);
     Ok(())
 }
@@ -502,10 +687,19 @@ unsafe extern "C" fn io<L: Loop>(wsi: *mut Lws, flags: c_uint) {
         } else {
             old
         };
-        if new != old {
-            slot.events.set(new);
-            if let Some(io) = &slot.io {
-                g.lp.io_events(io, new);
+        if new == old {
+            return;
+        }
+        slot.events.set(new);
+        if let Some(io) = &slot.io {
+            g.lp.io_events(io, new);
+        } else if let Some(m) = &*g.mux.borrow() {
+            if let Err(e) = m.change(slot.fd, slot.token, old, new) {
+                log_err(&format!(
+                    "evlib {}: fd {}: epoll_ctl: {e}",
+                    L::NAME.to_string_lossy(),
+                    slot.fd
+                ));
             }
         }
     })
@@ -518,9 +712,18 @@ unsafe fn detach<L: Loop>(wsi: *mut Lws) {
         return;
     };
     let slot = g.slots.borrow_mut().remove(&(wsi as usize));
-    if let Some(mut slot) = slot {
-        if let Some(io) = slot.io.take() {
-            g.lp.io_free(io);
+    let Some(mut slot) = slot else {
+        return;
+    };
+    if let Some(io) = slot.io.take() {
+        g.lp.io_free(io);
+    }
+    g.tokens.borrow_mut().remove(&slot.token);
+    if slot.events.get() != 0 {
+        if let Some(m) = &*g.mux.borrow() {
+            // Out of the set while the descriptor is still open (a closed
+            // one leaves by itself only once no duplicate is open).
+            let _ = m.remove(slot.fd);
         }
     }
 }
@@ -593,12 +796,7 @@ unsafe extern "C" fn destroy_pt<L: Loop>(cx: *mut LwsContext, tsi: c_int) {
         // SAFETY: the reference init_pt leaked into the area.
         let g = unsafe { Rc::from_raw(raw as *const Guest<L>) };
         g.dead.set(true);
-        let slots = std::mem::take(&mut *g.slots.borrow_mut());
-        for (_, mut slot) in slots {
-            if let Some(io) = slot.io.take() {
-                g.lp.io_free(io);
-            }
-        }
+        g.release_watchers();
         g.lp.shutdown();
         // The last reference (unless a callback of ours is on the stack)
         // frees what open() made.
