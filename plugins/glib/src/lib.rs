@@ -224,6 +224,11 @@ fn conditions(events: c_short) -> c_uint {
 impl Loop for Glib {
     const NAME: &'static CStr = c"glib";
     type Io = GlibIo;
+    // glib walks every source of the context on every iteration, and
+    // blocking a source with descriptors for its dispatch (and changing
+    // what it polls for) wakes the context up: one source for all is far
+    // cheaper than one each.
+    const MULTIPLEX: bool = true;
 
     unsafe fn open(foreign: *mut c_void) -> Result<Self, String> {
         // SAFETY: glib constructors, or the program's GMainLoop.

@@ -124,6 +124,10 @@ struct SdIo(*mut SdEventSource);
 impl Loop for SdEv {
     const NAME: &'static CStr = c"sd-event";
     type Io = SdIo;
+    // sd-event dispatches one source per iteration, and every iteration
+    // waits on its epoll set first: with a source per descriptor, each
+    // ready descriptor would cost a wait that returns all the others.
+    const MULTIPLEX: bool = true;
 
     unsafe fn open(foreign: *mut c_void) -> Result<Self, String> {
         let e = if foreign.is_null() {
