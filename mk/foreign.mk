@@ -12,7 +12,7 @@
 #                             ASan+UBSan+LSan, G_DEBUG=fatal-criticals
 #   make check-foreign-valgrind  the same runner built without sanitizers,
 #                             every test under valgrind (definite leaks
-#                             are errors; about a minute)
+#                             are errors; about two minutes)
 #   make foreign-runner       only build build/foreign/rwsloop/capi-tests;
 #                             run one test: build/foreign/rwsloop/capi-tests
 #                             -v foreign_glib_cancel
@@ -66,7 +66,6 @@ FOREIGN_NEEDED_sdevent := libsystemd
 FOREIGN_CFLAGS_uloop = -I$(LIBUBOX_PREFIX)/include
 FOREIGN_LIBS_uloop = -L$(LIBUBOX_PREFIX)/lib -Wl,-rpath,$(LIBUBOX_PREFIX)/lib -lubox
 FOREIGN_CARGO_ENV_uloop = RWSLOOP_LIBUBOX_DIR=$(LIBUBOX_PREFIX)
-FOREIGN_DEB_uloop := libubox (make libubox)
 FOREIGN_NEEDED_uloop := libubox
 foreign-deps-uloop: libubox ;
 foreign-plugin-uloop: evlib-uloop ;
