@@ -60,6 +60,7 @@ pub use lws::{
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::ffi::CStr;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::os::raw::{c_int, c_short, c_uint, c_void};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::ptr;
@@ -155,6 +156,35 @@ pub trait Loop: Sized + 'static {
 
 // ---- the guest ----------------------------------------------------------
 
+/// The guest's maps are keyed by wsi addresses and its own counters,
+/// nothing a peer chooses, and are looked up on every readiness and
+/// interest change: a multiply-and-fold hash does, where the default
+/// (SipHash) would be a visible share of the plugin's time.
+#[derive(Default)]
+struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+    fn write_u64(&mut self, x: u64) {
+        // Both halves of the 128-bit product, so that the low bits (which
+        // are zero in aligned addresses) count as much as the high ones.
+        let p = u128::from(x ^ self.0) * 0x9e37_79b9_7f4a_7c15;
+        self.0 = (p as u64) ^ ((p >> 64) as u64);
+    }
+    fn write_usize(&mut self, x: usize) {
+        self.write_u64(x as u64);
+    }
+}
+
+type Map<K, V> = HashMap<K, V, BuildHasherDefault<KeyHasher>>;
+
 /// What rwsloop's per-thread area (`evlib_size_pt`, zeroed) holds for us.
 /// `init_context` fills in the two creation-info members, `init_pt` makes
 /// the guest.
@@ -173,7 +203,7 @@ pub struct Guest<L: Loop> {
     own: bool,
     /// `info.signal_cb`
     signal_cb: Option<SignalCb>,
-    slots: RefCell<HashMap<usize, Box<Slot<L>>>>,
+    slots: RefCell<Map<usize, Box<Slot<L>>>>,
     /// destroy_pt ran: the context may be gone
     dead: Cell<bool>,
     /// the protocols have been initialised (first adjust_timeout)
@@ -188,7 +218,7 @@ pub struct Guest<L: Loop> {
     /// library's watcher on it, and which slot each member's token is
     mux: RefCell<Option<mux::Mux>>,
     hub: RefCell<Option<Box<Slot<L>>>>,
-    tokens: RefCell<HashMap<u64, usize>>,
+    tokens: RefCell<Map<u64, usize>>,
     /// the next slot's token (never reused, so a stale one finds nothing)
     next_token: Cell<u64>,
 }
@@ -548,7 +578,7 @@ unsafe extern "C" fn init_pt<L: Loop>(
             lp,
             own: foreign.is_null(),
             signal_cb,
-            slots: RefCell::new(HashMap::new()),
+            slots: RefCell::new(Map::default()),
             dead: Cell::new(false),
             primed: Cell::new(false),
             armed_zero: Cell::new(false),
@@ -556,7 +586,7 @@ unsafe extern "C" fn init_pt<L: Loop>(
             timer_at: Cell::new(Armed::Unknown),
             mux: RefCell::new(None),
             hub: RefCell::new(None),
-            tokens: RefCell::new(HashMap::new()),
+            tokens: RefCell::new(Map::default()),
             next_token: Cell::new(1),
         });
         let raw = Rc::as_ptr(&g) as *const c_void;
