@@ -4,7 +4,7 @@
 //!
 //! With `info.foreign_loops[0]` set to the program's `GMainLoop *`, rwsloop
 //! is a guest on that loop's `GMainContext`: it attaches one source for all
-//! its descriptors (the guest's epoll set, [`Loop::MULTIPLEX`], added with
+//! its descriptors (the guest's epoll set, `Loop::MULTIPLEX`, added with
 //! `g_source_add_unix_fd`) and one timer source (a ready time, re-armed
 //! from its `prepare` hook before each wait), and `lws_context_destroy`
 //! destroys and unrefs both before it returns.

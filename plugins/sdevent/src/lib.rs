@@ -3,12 +3,12 @@
 //! finds [`evlib_sdevent`] in it.
 //!
 //! With `info.foreign_loops[0]` set to the program's `sd_event *`, rwsloop
-//! is a guest on that loop: it adds one I/O source per descriptor, one
-//! one-shot CLOCK_MONOTONIC time source for its scheduled events and one
-//! post source (which re-arms that timer after every iteration that
-//! dispatched anything), and `lws_context_destroy` disables and unrefs all
-//! of them before it returns, so they hold no reference to the loop
-//! afterwards. Without a foreign loop the plugin makes its own
+//! is a guest on that loop: it adds one I/O source for all its descriptors
+//! (the guest's epoll set, `Loop::MULTIPLEX`), one one-shot
+//! CLOCK_MONOTONIC time source for its scheduled events and one post
+//! source (which re-arms that timer after every iteration that dispatched
+//! anything), and `lws_context_destroy` disables and unrefs all of them
+//! before it returns, so they hold no reference to the loop afterwards. Without a foreign loop the plugin makes its own
 //! (`sd_event_new`); `lws_service` then runs one iteration of it
 //! (`sd_event_run`) and returns 1.
 
