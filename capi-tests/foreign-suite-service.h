@@ -104,12 +104,16 @@ static int fs_connect_adopted(int port)
 
 static void fs_timer_cb(lws_sorted_usec_list_t *sul);
 
+/* Each delay is scaled like every bound (CAPI_TIMEOUT_MULT): the order
+ * of deadlines scheduled one after the other must not change because the
+ * calls between them are slow (valgrind). */
 static void fs_arm(int i, char name, int ms)
 {
 	struct fs_timer *t = &fs.t[i];
 
+	ms = capi_scaled_ms(ms);
 	t->name = name;
-	t->due = fs_now_us() + ms * 1000;
+	t->due = fs_now_us() + (long long)ms * 1000;
 	lws_sul_schedule(fs.cx, 0, &t->sul, fs_timer_cb, FS_MS(ms));
 }
 
@@ -137,7 +141,7 @@ static void fs_timer_cb(lws_sorted_usec_list_t *sul)
  * after lws_create_context, before its loop turns; then, from D's
  * callback, P 30, Q 10, R 20 and S 25 (cancelled). A cancelled sul would
  * have fired before the next later one did. */
-FS_SCENARIO void fs_timers(void)
+static void fs_timers(void)
 {
 	fs_begin();
 	ASSERT_NOT_NULL(fs_create(fl_loop, 0));
@@ -164,7 +168,7 @@ FS_SCENARIO void fs_timers(void)
  * due, its loop timer stopped), from its own code between loop turns
  * (from_cb 0) or from its own timer's callback (from_cb 1): it fires, and
  * in time, not at rwsloop's next descriptor event. */
-FS_SCENARIO void fs_sul_from_app(int from_cb)
+static void fs_sul_from_app(int from_cb)
 {
 	int guard;
 
@@ -215,7 +219,7 @@ static void *fs_cancel_many(void *arg)
  * broadcast runs on the loop thread, inside the application's loop; many
  * cancels before the loop turns (from the application, from 4 threads at
  * once) make one broadcast. */
-FS_SCENARIO void fs_cancel(void)
+static void fs_cancel(void)
 {
 	pthread_t th[4];
 	int base, guard, i;
@@ -258,7 +262,7 @@ FS_SCENARIO void fs_cancel(void)
 /* lws_set_timeout(wsi, reason, 1) on an idle connection (set in its
  * RAW_ADOPT) closes it, with RAW_CLOSE, not before a second has passed;
  * its client sees the hang-up; a second connection is not touched. */
-FS_SCENARIO void fs_timeout(void)
+static void fs_timeout(void)
 {
 	int port, a, b;
 	char x = 'x', y = 0;
@@ -291,7 +295,7 @@ FS_SCENARIO void fs_timeout(void)
 /* Three lws_callback_on_writable before the loop turns: one
  * RAW_WRITEABLE. One more request, and one made inside RAW_WRITEABLE: one
  * callback each, the second on a later turn, never nested. */
-FS_SCENARIO void fs_writable_coalesce(void)
+static void fs_writable_coalesce(void)
 {
 	struct lws *w;
 	int port, fd;
@@ -329,7 +333,7 @@ FS_SCENARIO void fs_writable_coalesce(void)
  * small receive buffer that starts reading only once lws had to keep part
  * of a write: every byte arrives, in order, nothing more; RAW_WRITEABLE
  * never comes while lws still holds bytes. */
-FS_SCENARIO void fs_write_slow_reader(void)
+static void fs_write_slow_reader(void)
 {
 	static struct fs_reader r;
 	pthread_t th;
@@ -374,7 +378,7 @@ static void fs_check_sink(unsigned int seed, size_t from, size_t len)
  * Then the protocol pauses inside each RAW_RX and the application resumes
  * it: 12000 bytes arrive whole, nothing while paused, and the client's
  * hang-up is seen only after the last byte. */
-FS_SCENARIO void fs_rx_flow(void)
+static void fs_rx_flow(void)
 {
 	struct fs_sender s;
 	pthread_t th;

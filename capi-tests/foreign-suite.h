@@ -69,12 +69,8 @@
 #define FS_GUARD_TICKS 200
 #define FS_MS(ms) ((lws_usec_t)(ms) * 1000)
 
-/* A backend file may still call some scenarios by hand (the uloop one,
- * mk/uloop.mk, until it moves to FOREIGN_SUITE_TESTS): the others are
- * then unused there. */
-#define FS_SCENARIO static __attribute__((unused))
 #if !defined(FL_SERVICE_RETURNS)
-#define FL_SERVICE_RETURNS 0
+#error "a backend file defines FL_SERVICE_RETURNS (foreign-suite.h, top)"
 #endif
 #if !defined(FL_KNOWN_GAPS)
 #define FL_KNOWN_GAPS
@@ -689,7 +685,7 @@ static void fs_end(void)
  * delivered; idle, the loop wakes for the application's timer only; a
  * second client hangs up (RAW_CLOSE); the context is destroyed with the
  * first connection live. */
-FS_SCENARIO void fs_echo(void)
+static void fs_echo(void)
 {
 	struct fs_client c;
 	pthread_t th;
@@ -763,7 +759,7 @@ FS_SCENARIO void fs_echo(void)
 /* Destroy with n live, idle connections (each has echoed one byte): one
  * RAW_CLOSE each, every client sees the hang-up. Clients connect in
  * batches, so the listen queue never overflows. */
-FS_SCENARIO void fs_destroy_with(int n)
+static void fs_destroy_with(int n)
 {
 	int *fds, i, port;
 	char b = 'x';
@@ -808,7 +804,7 @@ FS_SCENARIO void fs_destroy_with(int n)
  * callback: the call returns, the loop goes on, the context ends up freed
  * (its pcontext slot NULLed), the client sees the hang-up and nothing of
  * ours stays on the loop. */
-FS_SCENARIO void fs_destroy_inside(enum fs_mode mode)
+static void fs_destroy_inside(enum fs_mode mode)
 {
 	int fd;
 	char b = 'x';
@@ -833,7 +829,7 @@ FS_SCENARIO void fs_destroy_inside(enum fs_mode mode)
 /* A create that fails after the plugin joined the loop (the listen port
  * is taken) returns NULL and leaves the loop as it was: at once, and while
  * the application's timer goes on. */
-FS_SCENARIO void fs_failed_create(void)
+static void fs_failed_create(void)
 {
 	int port, busy = fs_occupy_port(&port);
 
@@ -851,7 +847,7 @@ FS_SCENARIO void fs_failed_create(void)
  * lws_create_context, not in lws_service (which returns 1 at once), not
  * in lws_context_destroy. Each time the application's timer is overdue
  * and would fire if the loop turned. */
-FS_SCENARIO void fs_never_runs_app_loop(void)
+static void fs_never_runs_app_loop(void)
 {
 	int ticks;
 
@@ -883,7 +879,7 @@ FS_SCENARIO void fs_never_runs_app_loop(void)
  * client's thread is delivered. Then either the client hangs up and its
  * RAW_CLOSE destroys the context (inside_cb), or - where lws_service
  * returns after one turn of the loop - the program destroys it. */
-FS_SCENARIO void fs_own_loop(int inside_cb)
+static void fs_own_loop(int inside_cb)
 {
 	struct fs_client c;
 	pthread_t th;
@@ -944,7 +940,7 @@ FS_SCENARIO void fs_own_loop(int inside_cb)
 /* An own-loop context destroyed without ever being serviced: the plugin
  * closes what it made on its loop and frees it (LeakSanitizer and
  * valgrind check nothing is left). */
-FS_SCENARIO void fs_own_loop_unused(void)
+static void fs_own_loop_unused(void)
 {
 	memset(&fs, 0, sizeof(fs));
 	ASSERT_NOT_NULL(fs_create(NULL, 0));

@@ -1,40 +1,35 @@
 /*
- * rwsloop as a guest on the application's uloop (OpenWrt libubox), and on
- * uloop initialised by rwsloop itself, through the uloop plugin
- * (plugins/uloop). The scenarios are in capi-tests/foreign-suite.h; this
- * file is the application side.
+ * The foreign-loop suite (capi-tests/foreign-suite.h) on uloop (OpenWrt
+ * libubox), through plugins/uloop: the application calls uloop_init and
+ * keeps a repeating uloop_timeout of its own.
  *
  * uloop has one loop per process, with no loop object: fl_loop is only a
  * token (any non-NULL info.foreign_loops[0] means "the application's
  * uloop"). What is on the loop is read from outside: the descriptors
  * registered with uloop's epoll instance (/proc/self/fdinfo lists one "tfd:"
  * line per descriptor) and uloop_get_next_timeout() with the application's
- * timer cancelled (-1: no uloop_timeout is pending at all).
+ * timer cancelled (-1: no uloop_timeout is pending at all). fl_loop_free
+ * checks that uloop_done really closed the epoll instance and gave SIGINT
+ * back.
  *
- * Built for real only by `make check-evlib-uloop` (mk/uloop.mk defines
- * RWSLOOP_CAPI_FOREIGN_ULOOP and links libubox); elsewhere each test is a
- * stub, never run (CAPI_MANUAL).
+ * Two tests of uloop's own, on the plugin's loop (NULL foreign loop):
+ * uloop_own_loop_closed (uloop_done ran with the last context) and
+ * uloop_own_loop_children (the plugin leaves the program's children to it).
  */
 #define _GNU_SOURCE
-#if defined(RWSLOOP_CAPI_FOREIGN_ULOOP)
 #include <libubox/uloop.h>
-#endif
 #include "task.h"
-
-#define FOREIGN_ULOOP_FLAGS .flags = CAPI_MANUAL, \
-	.timeout_ms = 20000
-
-#if defined(RWSLOOP_CAPI_FOREIGN_ULOOP)
 
 #include <dirent.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
-#define FL_NAME "uloop"
 #define FL_OPTION LWS_SERVER_OPTION_ULOOP
+#define FL_SERVICE_RETURNS 0
 
 static int fl_token;
 static void *fl_loop;
@@ -181,56 +176,75 @@ static void fl_loop_free(void)
 	fl_loop = NULL;
 }
 
-/* the shared scenarios */
 #include "foreign-suite.h"
+#include "foreign-suite-service.h"
 
-/* No foreign loop: rwsloop initialises uloop, runs it in lws_service until
- * the context is destroyed, and closes it with the context. */
-static void fl_own_loop_destroy_in_cb(void)
+FOREIGN_SUITE_TESTS(uloop)
+
+/* ---- uloop's own ---- */
+
+/* No foreign loop: the plugin's uloop_init comes with the context and its
+ * uloop_done with the context's end (the suite's own_loop_destroy_in_cb),
+ * after which uloop's epoll instance is closed and SIGINT is back to its
+ * default. */
+CAPI_TEST(foreign_uloop_own_loop_closed, .timeout_ms = FS_TIMEOUT_MS)
 {
+	ASSERT_EQ(fl_next_epoll(-1), -1);
 	ASSERT_TRUE(fl_sigint_is_default());
 	fs_own_loop(1);
 	ASSERT_EQ(fl_next_epoll(-1), -1);
 	ASSERT_TRUE(fl_sigint_is_default());
 }
 
-#define FOREIGN_BODY(call) call
-#else
-#define FOREIGN_BODY(call)                                                  \
-	SKIP("built without libubox: make check-evlib-uloop")
-#endif
+static pid_t fl_child;
+static lws_sorted_usec_list_t fl_sul_fork, fl_sul_end;
 
-CAPI_TEST(foreign_uloop_echo, FOREIGN_ULOOP_FLAGS)
+/* Ends the test: destroys the context from the loop. */
+static void fl_sul_end_cb(lws_sorted_usec_list_t *sul)
 {
-	FOREIGN_BODY(fs_echo());
+	(void)sul;
+	lws_context_destroy(fs.cx);
+	fs.destroy_returned = 1;
 }
 
-CAPI_TEST(foreign_uloop_destroy_idle, FOREIGN_ULOOP_FLAGS)
+/* From inside the plugin's loop: a child that exits at once. Once it is a
+ * zombie (waited for without reaping it) its SIGCHLD is pending or
+ * delivered; the loop then turns a few more times before the end. */
+static void fl_sul_fork_cb(lws_sorted_usec_list_t *sul)
 {
-	FOREIGN_BODY(fs_destroy_with(0));
+	siginfo_t si;
+
+	(void)sul;
+	fl_child = fork();
+	if (fl_child == 0)
+		_exit(7);
+	ASSERT_GT(fl_child, 0);
+	memset(&si, 0, sizeof(si));
+	ASSERT_EQ(waitid(P_PID, (id_t)fl_child, &si, WEXITED | WNOWAIT), 0);
+	ASSERT_EQ(si.si_pid, fl_child);
+	lws_sul_schedule(fs.cx, 0, &fl_sul_end, fl_sul_end_cb, FS_MS(30));
 }
 
-CAPI_TEST(foreign_uloop_destroy_many, FOREIGN_ULOOP_FLAGS)
+/* With the plugin's own uloop, a child the program forks and that exits
+ * is still the program's to waitpid(): the plugin turns off uloop's
+ * SIGCHLD handling (which reaps every child) before its uloop_init. */
+CAPI_TEST(foreign_uloop_own_loop_children, .timeout_ms = FS_TIMEOUT_MS)
 {
-	FOREIGN_BODY(fs_destroy_with(50));
-}
+	long long end;
+	int status = 0;
 
-CAPI_TEST(foreign_uloop_destroy_in_rx, FOREIGN_ULOOP_FLAGS)
-{
-	FOREIGN_BODY(fs_destroy_inside(FS_DESTROY_IN_RX));
-}
-
-CAPI_TEST(foreign_uloop_destroy_in_sul, FOREIGN_ULOOP_FLAGS)
-{
-	FOREIGN_BODY(fs_destroy_inside(FS_DESTROY_IN_SUL));
-}
-
-CAPI_TEST(foreign_uloop_failed_create, FOREIGN_ULOOP_FLAGS)
-{
-	FOREIGN_BODY(fs_failed_create());
-}
-
-CAPI_TEST(foreign_uloop_own_loop_destroy_in_cb, FOREIGN_ULOOP_FLAGS)
-{
-	FOREIGN_BODY(fl_own_loop_destroy_in_cb());
+	memset(&fs, 0, sizeof(fs));
+	ASSERT_NOT_NULL(fs_create(NULL, 0));
+	lws_sul_schedule(fs.cx, 0, &fl_sul_fork, fl_sul_fork_cb, FS_MS(10));
+	end = fs_now_us() + (long long)capi_scaled_ms(5000) * 1000;
+	while (fs.cx && !fs.destroy_returned && fs_now_us() < end)
+		ASSERT_EQ(lws_service(fs.cx, 0), 1);
+	ASSERT_TRUE(fs.destroy_returned);
+	ASSERT_NULL(fs.cx);
+	ASSERT_GT(fl_child, 0);
+	/* had uloop's handler reaped it, this would fail with ECHILD */
+	ASSERT_EQ(waitpid(fl_child, &status, WNOHANG), fl_child);
+	ASSERT_TRUE(WIFEXITED(status));
+	ASSERT_EQ(WEXITSTATUS(status), 7);
+	ASSERT_EQ(fl_next_epoll(-1), -1);
 }

@@ -1,8 +1,10 @@
 # Foreign loops: the plugins that host rwsloop on an application's libuv,
-# libevent, libev, glib or sd-event loop (plugins/<name>, each a Rust crate
-# and workspace of its own, built into librwsloop-evlib_<name>.so beside
-# librwsloop.so, where the library looks for it), their tests and their
-# examples. librwsloop.so itself links none of these libraries.
+# libevent, libev, glib, sd-event or uloop loop (plugins/<name>, each a
+# Rust crate and workspace of its own, built into
+# librwsloop-evlib_<name>.so beside librwsloop.so, where the library looks
+# for it), their tests and their examples. librwsloop.so itself links none
+# of these libraries. (uloop's library, libubox, and the build of its
+# plugin are in mk/uloop.mk.)
 #
 #   make foreign-plugins      build every plugin, copy it beside librwsloop.so
 #   make check-foreign        lint the plugin crates, check NEEDED entries,
@@ -31,11 +33,7 @@
 # The backends, each with plugins/<name>, capi-tests/test-foreign-<name>.c,
 # capi-tests/test-list-foreign-<name>.h and c-examples/foreign-<name>.c.
 # libevent before libev: see FOREIGN_ALL_LIBS.
-FOREIGN_BACKENDS := uv event ev glib sdevent
-# uloop: once capi-tests/test-foreign-uloop.c says FOREIGN_SUITE_TESTS(uloop)
-# and test-list-foreign-uloop.h FOREIGN_SUITE_LIST(uloop), add `uloop` to
-# the line above; its entries below are ready (mk/uloop.mk builds libubox
-# and the plugin).
+FOREIGN_BACKENDS := uv event ev glib sdevent uloop
 
 # Other test files of this runner that are not a backend's: for each x,
 # capi-tests/test-foreign-<x>.c and test-list-foreign-<x>.h, built with
