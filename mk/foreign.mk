@@ -20,6 +20,10 @@
 #                             -v foreign_glib_cancel
 #   make install-foreign-plugins / uninstall-foreign-plugins
 #                             (install-plugins runs them, mk/plugins.mk)
+#   make check-foreign-lws    root: the suite on libuv, libev and glib
+#                             against real lws 4.3.5 too; rwsloop's callback
+#                             traces must equal lws's (skips, saying why,
+#                             without root or unshare)
 #   make foreign-oracle       by hand, root: the libev and glib tests against
 #                             real lws 4.3.5 (informative: it fails several)
 #   make compare-evlib-uv     by hand, root: the libuv tests' callback traces
@@ -86,7 +90,8 @@ FOREIGN_VALGRIND_ENV = env -u RWSLOOP_EVLIB_DIR G_SLICE=always-malloc \
 .PHONY: foreign-deps foreign-plugins foreign-lint foreign-needed \
 	foreign-examples foreign-list-check foreign-runner check-foreign \
 	check-foreign-valgrind install-foreign-plugins \
-	uninstall-foreign-plugins foreign-oracle compare-evlib-uv
+	uninstall-foreign-plugins foreign-oracle compare-evlib-uv \
+	check-foreign-lws foreign-lws-builds
 
 # ---- the loop libraries and the plugins ----
 
@@ -303,6 +308,54 @@ foreign-oracle: $(FOREIGN_OUT)/lws43/capi-tests
 		for n in ev glib; do mount --bind $(ORACLE43_LIB)/libwebsockets-evlib_$$n.so \
 			$(FOREIGN_SYS_LIB)/libwebsockets-evlib_$$n.so || exit 1; done && \
 		G_DEBUG=fatal-criticals $(FOREIGN_OUT)/lws43/capi-tests "foreign_ev_*" "foreign_glib_*"'
+
+# ---- against real lws 4.3.5, in make check (root) ----
+#
+# The backends Debian's lws 4.3.5 has plugins for. Every scenario real lws
+# passes runs on both; the traces must be equal, but where
+# foreign-suite-service.h's fs_lws_differs says why not
+# (capi-tests/foreign-lws-diff.sh).
+FOREIGN_LWS_BACKENDS := uv ev glib
+# What real lws 4.3.5 itself fails, so it is not run against it:
+# - its libev plugin on a loop of its own: lws_service does not come back
+#   (the test times out after 20 s)
+FOREIGN_LWS_EXCLUDE := foreign_ev_own_loop_destroy_in_cb \
+	foreign_ev_own_loop_service_returns
+# - its glib plugin spins the application's idle loop (about 250 turns in
+#   200 ms where the application's 5 ms timer accounts for 40)
+FOREIGN_LWS_EXCLUDE += foreign_glib_echo
+# - its glib plugin crashes (SIGSEGV) when the context is destroyed from
+#   inside a callback (RAW_RX, a sul)
+FOREIGN_LWS_EXCLUDE += foreign_glib_destroy_in_rx foreign_glib_destroy_in_sul
+# - its glib plugin on a loop of its own calls g_main_loop_quit(NULL) at
+#   destroy (a GLib-CRITICAL, fatal under G_DEBUG=fatal-criticals)
+FOREIGN_LWS_EXCLUDE += foreign_glib_own_loop_destroy_in_cb
+# lws 4.3.5 does PROTOCOL_INIT from a 1 us sul that lws_create_context
+# schedules just before it calls lws_cancel_service, so the loop's first
+# turn finds both the timer due and the wake-up pipe readable: libuv runs
+# timers before I/O (PROTOCOL_INIT first, as rwsloop), libev and glib the
+# I/O first (EVENT_WAIT_CANCELLED, to protocols not yet initialised, then
+# PROTOCOL_INIT). Compared as if lws had rwsloop's order until the
+# plugins match it.
+FOREIGN_LWS_WAKE_FIRST := ev glib
+FOREIGN_LWS_DIFF = $(CAPI_DIR)/foreign-lws-diff.sh
+
+foreign-lws-builds: $(addprefix foreign-plugin-,$(FOREIGN_LWS_BACKENDS)) \
+	$(FOREIGN_OUT)/rwsloop/capi-tests $(FOREIGN_OUT)/lws43/capi-tests
+
+# Asks first whether it can run here, and builds only then.
+check-foreign-lws:
+	@rc=0; bash $(FOREIGN_LWS_DIFF) --can-run || rc=$$?; \
+	if [ $$rc = 2 ]; then exit 0; elif [ $$rc != 0 ]; then exit 1; fi; \
+	$(MAKE) --no-print-directory foreign-lws-builds && \
+	$(FOREIGN_ENV) FOREIGN_LWS_BACKENDS="$(FOREIGN_LWS_BACKENDS)" \
+		FOREIGN_LWS_EXCLUDE="$(strip $(FOREIGN_LWS_EXCLUDE))" \
+		FOREIGN_LWS_WAKE_FIRST="$(FOREIGN_LWS_WAKE_FIRST)" \
+		bash $(FOREIGN_LWS_DIFF) $(FOREIGN_OUT)/rwsloop/capi-tests \
+		$(FOREIGN_OUT)/lws43/capi-tests $(ORACLE43_LIB) $(FOREIGN_SYS_LIB) \
+		$(FOREIGN_OUT)/lws-diff
+
+CHECK_TARGETS += check-foreign-lws
 
 # The script wants CAPI_OUT/{rwsloop,lws43,lws41}/capi-tests: the foreign
 # runner's three builds are laid out that way.
