@@ -15,7 +15,12 @@ state is read off the tree, never typed in by hand:
 
 Tests: the capi-tests CAPI_TEST(name) tests whose body uses the identifier,
 directly or through the file's own helpers, callbacks and tables (for a
-field: both the struct's name and the member's).
+field: both the struct's name and the member's). The foreign-loop suite's
+tests are generated: a file that says FOREIGN_SUITE_TESTS(backend) has
+foreign_<backend>_<scenario> for each S(b, scenario, flags, call) line of
+FOREIGN_SCENARIOS (capi-tests/test-list-foreign-suite.h), whose body is
+the call, seen through the suite's headers (foreign-suite*.h) and the
+file's own definitions.
 
 docs/compat-notes.txt is the one file to edit by hand. Lines are
 `name<TAB>state<TAB>note`; `#` starts a comment line. state is one of
@@ -283,27 +288,114 @@ def definition_name(header):
     return ("def", m.group(2)) if m else None
 
 
+def split_top_level(text):
+    """text split at the commas outside any parentheses."""
+    parts, depth, begin = [], 0, 0
+    for i, c in enumerate(text):
+        if c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "," and depth == 0:
+            parts.append(text[begin:i].strip())
+            begin = i + 1
+    parts.append(text[begin:].strip())
+    return parts
+
+
+def macro_calls(text, macro):
+    """The argument text of each macro(...) in text."""
+    calls = []
+    for m in re.finditer(r"\b%s\s*\(" % re.escape(macro), text):
+        depth, i = 1, m.end()
+        while i < len(text) and depth:
+            depth += {"(": 1, ")": -1}.get(text[i], 0)
+            i += 1
+        calls.append(text[m.end():i - 1])
+    return calls
+
+
+# The foreign-loop suite: its scenario list, the macro that makes one test
+# of each for a backend file, and the headers the scenarios live in.
+FOREIGN_LIST = "test-list-foreign-suite.h"
+FOREIGN_MACRO = "FOREIGN_SUITE_TESTS"
+FOREIGN_HEADERS = ("foreign-suite.h", "foreign-suite-service.h")
+# what every generated test's body calls besides its scenario
+FOREIGN_WRAPPER = {"fs_skip_known_gap", "fs_finish"}
+
+
+def foreign_scenarios(tests_dir):
+    """(scenario, identifiers of its call) for each line of
+    FOREIGN_SCENARIOS, in order; [] without the list."""
+    path = os.path.join(tests_dir, FOREIGN_LIST)
+    if not os.path.exists(path):
+        return []
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    m = re.search(r"#\s*define\s+FOREIGN_SCENARIOS\s*\(\s*S\s*,\s*b\s*\)((?:[^\n]*\\\n)*[^\n]*)",
+                  text)
+    if not m:
+        fail("%s: no #define FOREIGN_SCENARIOS(S, b)" % path)
+    body = m.group(1).replace("\\\n", " ")
+    scenarios = []
+    for args in macro_calls(body, "S"):
+        parts = split_top_level(args)
+        if len(parts) != 4:
+            fail("%s: S(%s) is not S(b, name, flags, call)" % (path, args))
+        scenarios.append((parts[1], set(IDENT.findall(parts[3]))))
+    if not scenarios:
+        fail("%s: FOREIGN_SCENARIOS lists no scenario" % path)
+    return scenarios
+
+
+def file_definitions(code, defs, file_tests):
+    """Add the top-level definitions of code to defs (name -> identifiers)
+    and its CAPI_TESTs to file_tests ((name, identifiers) pairs)."""
+    for header, whole in top_level_definitions(code):
+        named = definition_name(header)
+        if not named:
+            continue
+        words = set(IDENT.findall(whole))
+        if named[0] == "test":
+            file_tests.append((named[1], words))
+        else:
+            defs.setdefault(named[1], set()).update(words)
+
+
 def test_identifiers(tests_dir):
     """CAPI_TEST name -> identifiers its body uses, directly or through the
-    file's own functions, tables and types it refers to."""
+    file's own functions, tables and types it refers to (for the generated
+    foreign-loop tests, the suite's too)."""
     tests = {}
     if not os.path.isdir(tests_dir):
         return tests
+    scenarios = foreign_scenarios(tests_dir)
+    suite_code = ""
+    for header in FOREIGN_HEADERS:
+        path = os.path.join(tests_dir, header)
+        if os.path.exists(path):
+            with open(path, encoding="utf-8") as f:
+                suite_code += strip_c(f.read()) + "\n"
     for name in sorted(os.listdir(tests_dir)):
         if not name.endswith(".c"):
             continue
         with open(os.path.join(tests_dir, name), encoding="utf-8") as f:
             code = strip_c(f.read())
+        backends = [a.strip() for a in macro_calls(code, FOREIGN_MACRO)]
+        # each FOREIGN_SUITE_TESTS(b) stands where its tests would: a
+        # statement of its own, not the start of the next definition
+        code = re.sub(r"\b%s\s*\([^)]*\)" % FOREIGN_MACRO, ";", code)
         defs, file_tests = {}, []
-        for header, whole in top_level_definitions(code):
-            named = definition_name(header)
-            if not named:
-                continue
-            words = set(IDENT.findall(whole))
-            if named[0] == "test":
-                file_tests.append((named[1], words))
-            else:
-                defs.setdefault(named[1], set()).update(words)
+        if backends:
+            file_definitions(suite_code, defs, [])
+        file_definitions(code, defs, file_tests)
+        for backend in backends:
+            if not scenarios:
+                fail("%s says %s(%s) but %s has no scenarios"
+                     % (name, FOREIGN_MACRO, backend, FOREIGN_LIST))
+            for scenario, words in scenarios:
+                file_tests.append(("foreign_%s_%s" % (backend, scenario),
+                                   words | FOREIGN_WRAPPER))
         for test, words in file_tests:
             seen, todo = set(words), [w for w in words if w in defs]
             visited = set()
