@@ -88,9 +88,6 @@ const ULOOP_WRITE: c_uint = 1 << 1;
 /// descriptor nobody watches).
 const ULOOP_ERROR_CB: c_uint = 1 << 6;
 
-/// `LLL_WARN`.
-const LLL_WARN: c_int = 2;
-
 extern "C" {
     /// What the header's inline `uloop_end()` sets.
     static mut uloop_cancelled: bool;
@@ -149,8 +146,6 @@ struct Uloop {
     /// No foreign loop was given: the plugin initialised uloop.
     own: bool,
     timer: Cell<*mut Timer>,
-    /// `lws_service` on the program's loop was warned about.
-    warned: Cell<bool>,
 }
 
 /// A watcher made by `io_new`; dropping it takes it off the loop.
@@ -206,12 +201,6 @@ unsafe extern "C" fn timer_cb(t: *mut UloopTimeout) {
     unsafe { guest::timer_fired::<Uloop>(guest) }
 }
 
-fn warn(what: &str) {
-    let line = std::ffi::CString::new(format!("{what}\n")).unwrap_or_default();
-    // SAFETY: a "%s" format with one C string.
-    unsafe { _lws_log(LLL_WARN, c"%s".as_ptr(), line.as_ptr()) };
-}
-
 impl Loop for Uloop {
     const NAME: &'static CStr = c"uloop";
     type Io = UloopIo;
@@ -230,7 +219,6 @@ impl Loop for Uloop {
         Ok(Uloop {
             own,
             timer: Cell::new(ptr::null_mut()),
-            warned: Cell::new(false),
         })
     }
 
@@ -320,13 +308,12 @@ impl Loop for Uloop {
     }
 
     fn run(&self) {
+        // Only for an own loop (the guest never runs the program's).
         if self.own {
             // Until the context's destroy calls uloop_end (or uloop's own
             // SIGINT / SIGTERM handler does).
             // SAFETY: uloop is open while an own-loop context lives.
             unsafe { uloop_run_timeout(-1) };
-        } else if !self.warned.replace(true) {
-            warn("evlib uloop: lws_service() does nothing for a context on the application's uloop: run uloop_run()");
         }
     }
 
