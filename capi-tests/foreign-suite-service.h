@@ -455,11 +455,6 @@ static void fs_rx_flow(void)
 static const struct {
 	const char *backend, *scenario, *why;
 } fs_lws_differs[] = {
-	{ NULL, "destroy_in_sul",
-	  "lws closes the listen socket first when the context is destroyed "
-	  "from a sul callback (its close is a 0 s timeout, which that same "
-	  "pass of the sul list runs), the connections after; rwsloop closes "
-	  "the connections first" },
 	{ "uv", "destroy_500",
 	  "lws on libuv finishes a wsi only in the handle's close callback: "
 	  "every RAW_CLOSE comes first, then every WSI_DESTROY; rwsloop "

@@ -189,3 +189,16 @@ pub fn close_all(ctx: &Context, vhost: Option<*const super::vhost::Vhost>) {
         }
     }
 }
+
+/// Close every listener (a destroy requested from a sul callback, see
+/// `run_due`).
+pub fn close_listeners(ctx: &Context) {
+    for wsi in ctx.pt.fds.snapshot() {
+        // SAFETY: snapshot entries are live table members (or parked in
+        // the graveyard, still allocated, which close() ignores).
+        if unsafe { (*wsi).role.get() } == Role::Listen {
+            // SAFETY: as above.
+            unsafe { close(ctx, wsi) };
+        }
+    }
+}

@@ -139,6 +139,13 @@ fn run_due(ctx: &Context) {
             unsafe { cb(sul) };
         }
         ctx.callback_depth.set(ctx.callback_depth.get() - 1);
+        if ctx.lifecycle.get() == Lifecycle::DestroyDeferred {
+            // lws kills the listeners at a destroy with a timeout due at
+            // once, which the sul pass that asked for the destroy still
+            // runs: they close before the connections the deferred destroy
+            // closes.
+            crate::core::close::close_listeners(ctx);
+        }
     }
 }
 
