@@ -278,9 +278,10 @@ impl<L: Loop> Guest<L> {
             unsafe { lws_context_destroy(self.cx) };
             return;
         }
-        // Twice 0 in a row means rwsloop has work adjust_timeout cannot do
-        // (resumed rx waits for a full service pass): poll at 1 ms rather
-        // than spin.
+        // 0 means more work is waiting now (input a callback resumed while
+        // adjust_timeout was handing over held input). Twice in a row, a
+        // program that keeps pausing and resuming would make us spin: come
+        // back in 1 ms instead.
         let ms = if ms == 0 && self.armed_zero.get() {
             1
         } else {
